@@ -1,0 +1,167 @@
+"""The build: load everything, index it, render every page, write the site, swap it in."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from dateline.config import Config
+from dateline.content import Article, load_articles
+from dateline.errors import BuildFailed, ContentError
+from dateline.index import Page, SiteIndex, build_index
+from dateline.markdown import render_markdown
+from dateline.render import THEME_DIR, Renderer, template_error
+from dateline.write import StagedOutput, static_files
+
+# Below this many pages a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    articles: int
+    pages_by_kind: dict[str, int]
+    static_files: int
+    seconds: float
+    index: SiteIndex = field(repr=False)
+
+    @property
+    def pages(self) -> int:
+        return sum(self.pages_by_kind.values())
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.pages_by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
+        return (f"Built {self.pages} pages from {self.articles} articles ({kinds}) "
+                f"and {self.static_files} static files in {self.seconds:.2f} s -> {self.out_dir}")
+
+
+def load_site(config: Config) -> SiteIndex:
+    """Read and index all content; every problem in every file is reported at once."""
+    articles, errors = load_articles(config)
+    index, index_errors = build_index(config, articles)
+    errors += index_errors
+    if errors:
+        raise BuildFailed(errors)
+    return index
+
+
+def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
+    started = time.perf_counter()
+    index = load_site(config)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    bodies = render_bodies(list(index.articles.values()), jobs)
+    assets = collect_static(config, index)
+    staged = StagedOutput(config.out_dir)
+    try:
+        render_pages(index, bodies, staged, jobs, progress)
+        for relative, source in assets:
+            staged.copy(relative, source)
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    return BuildResult(
+        out_dir=config.out_dir,
+        articles=len(index.articles),
+        pages_by_kind=dict(Counter(p.kind for p in index.pages)),
+        static_files=len(assets),
+        seconds=time.perf_counter() - started,
+        index=index,
+    )
+
+
+def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
+    """Theme assets, then the site's static/ over them; a static file may not replace a page."""
+    files = dict(static_files(THEME_DIR / "static"))
+    files.update(static_files(config.static_dir))
+    pages = {p.output for p in index.pages}
+    clashes = sorted(set(files) & pages)
+    if clashes:
+        raise BuildFailed([ContentError(f"static/{rel}", 1, f"this file would replace the page /{rel}") for rel in clashes])
+    return sorted(files.items())
+
+
+# ---- rendering, in this process or spread over a pool of forked workers ----------------
+
+_WORKER: dict = {}  # what forked workers inherit: set before the pool starts
+
+
+def _markdown_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(source, render_markdown(body)) for source, body in chunk]
+
+
+def render_bodies(articles: list[Article], jobs: int) -> dict[str, str]:
+    work = [(a.source, a.body) for a in articles]
+    if jobs == 1 or len(work) < PARALLEL_THRESHOLD:
+        return dict(_markdown_chunk(work))
+    chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
+    with _pool(jobs) as pool:
+        return {source: html for part in pool.map(_markdown_chunk, chunks) for source, html in part}
+
+
+def _render_chunk(page_numbers: list[int]) -> tuple[int, list[ContentError]]:
+    renderer: Renderer = _WORKER["renderer"]
+    staged: StagedOutput = _WORKER["staged"]
+    pages = renderer.index.pages
+    done = 0
+    for number in page_numbers:
+        page = pages[number]
+        try:
+            staged.write(page.output, renderer.render(page))
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            return done, [template_error(renderer.config, exc)]
+        done += 1
+    return done, []
+
+
+def render_pages(index: SiteIndex, bodies: dict[str, str], staged: StagedOutput, jobs: int,
+                 progress: Progress | None = None) -> None:
+    _WORKER.update(renderer=Renderer(index, bodies), staged=staged)
+    total = len(index.pages)
+    numbers = list(range(total))
+    errors: list[ContentError] = []
+    try:
+        if jobs == 1 or total < PARALLEL_THRESHOLD:
+            results = [_render_chunk(numbers[i:i + 200]) for i in range(0, total, 200)]
+        else:
+            size = max(20, total // (jobs * 16))
+            chunks = [numbers[i::-(-total // size)] for i in range(-(-total // size))]
+            with _pool(jobs) as pool:
+                results = []
+                for result in pool.imap_unordered(_render_chunk, chunks):
+                    results.append(result)
+                    if progress:
+                        progress("render", sum(n for n, _ in results), total)
+        for _, chunk_errors in results:
+            errors.extend(chunk_errors)
+    finally:
+        _WORKER.clear()
+    if errors:
+        raise BuildFailed(errors)
+    if progress:
+        progress("render", total, total)
+
+
+def _pool(jobs: int):
+    # fork: workers inherit the index and bodies instead of unpickling them.
+    return multiprocessing.get_context("fork").Pool(jobs)
+
+
+def remove_leftovers(config: Config) -> None:
+    """Staging and old output folders that an interrupted build left beside the output folder."""
+    import shutil
+
+    parent, name = config.out_dir.parent, config.out_dir.name
+    for pattern in (f".{name}.staging-*", f".{name}.old-*"):
+        for leftover in parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,278 @@
+"""Stage 2: read content/<lang>/**/*.md into validated, frozen Article records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dateline.config import Config
+from dateline.errors import ContentError
+from dateline.frontmatter_yaml import RawDocument, split_document
+
+KNOWN_KEYS = (
+    "title posted updated lang slug section tags dateline correspondents story "
+    "translations summary draft source"
+).split()
+
+
+@dataclass(frozen=True)
+class Place:
+    city: str  # English name, the one URLs are made from
+    local: str = ""  # the name in the other edition's script: 카이로
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    local: str = ""
+    email: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # path relative to the site folder, with "/": the index key
+    lang: str
+    title: str
+    posted: dt.datetime  # aware, in the site's timezone
+    updated: dt.datetime | None
+    slug: str
+    body: str
+    body_line: int
+    digest: str  # of the file's bytes: what incremental rebuilds compare
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    dateline: Place | None = None
+    correspondents: tuple[Person, ...] = ()
+    story: str = ""
+    translations: tuple[tuple[str, str], ...] = ()  # (lang, absolute URL) on other sites
+    summary: str = ""
+    draft: bool = False
+    source_url: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def is_valid_slug(slug: str) -> bool:
+    """Letters of any script, digits and '-' only: nothing that could leave a folder."""
+    return bool(slug) and all(ch.isalnum() or ch == "-" for ch in slug)
+
+
+def content_files(config: Config) -> list[Path]:
+    """Every Markdown file under content/, in a stable order."""
+    if not config.content_dir.is_dir():
+        return []
+    return sorted(p for p in config.content_dir.rglob("*.md") if p.is_file())
+
+
+def load_articles(config: Config) -> tuple[list[Article], list[ContentError]]:
+    articles, errors = [], []
+    for path in content_files(config):
+        article, file_errors = load_article(config, path)
+        errors.extend(file_errors)
+        if article is not None:
+            articles.append(article)
+    return articles, errors
+
+
+def relative_source(config: Config, path: Path) -> str:
+    return path.relative_to(config.site_dir).as_posix()
+
+
+def load_article(config: Config, path: Path) -> tuple[Article | None, list[ContentError]]:
+    source = relative_source(config, path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [ContentError(source, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")]
+    folder_lang = path.relative_to(config.content_dir).parts[0] if path.parent != config.content_dir else ""
+    if config.language(folder_lang) is None:
+        codes = ", ".join(lang.code for lang in config.languages)
+        where = f"the folder content/{folder_lang}/" if folder_lang else "content/ itself"
+        return None, [ContentError(source, 1, f"{where} is not a configured language; articles go in content/<lang>/ for one of: {codes}")]
+    document, errors = split_document(source, text)
+    if document is None:
+        return None, errors
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return _article(config, source, folder_lang, path.stem, document, digest)
+
+
+class _Fields:
+    """Reads front matter keys one by one, collecting every problem with its line."""
+
+    def __init__(self, source: str, document: RawDocument):
+        self.source = source
+        self.meta = document.meta
+        self.lines = document.key_lines
+        self.errors: list[ContentError] = []
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.append(ContentError(self.source, self.lines.get(key, 1), message))
+
+    def text(self, key: str, *, required: bool = False, default: str = "") -> str:
+        value = self.meta.get(key)
+        if value is None:
+            if required:
+                self.error(key, f"missing required key '{key}'")
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.error(key, f"'{key}' must be text, not {_kind(value)}")
+            return default
+        value = str(value).strip()
+        if required and not value:
+            self.error(key, f"'{key}' is empty")
+        return value
+
+
+def _kind(value: object) -> str:
+    names = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _article(config, source, folder_lang, stem, document, digest):
+    f = _Fields(source, document)
+    title = f.text("title", required=True)
+    if "\n" in title:
+        f.error("title", "'title' must be one line")
+    posted = _when(f, "posted", config, required=True)
+    updated = _when(f, "updated", config)
+    if posted and updated and updated < posted:
+        f.error("updated", f"'updated' ({updated.isoformat()}) is earlier than 'posted' ({posted.isoformat()})")
+    lang = f.text("lang") or folder_lang
+    if lang != folder_lang:
+        f.error("lang", f"'lang: {lang}' disagrees with the folder content/{folder_lang}/")
+    slug = f.text("slug") or stem
+    if not is_valid_slug(slug):
+        origin = "'slug'" if "slug" in f.meta else f"the file name {stem!r} (used as slug)"
+        f.error("slug", f"{origin} may hold only letters, digits and '-', got {slug!r}")
+    draft = f.meta.get("draft", False)
+    if not isinstance(draft, bool):
+        f.error("draft", "'draft' must be true or false")
+    source_url = _url(f, "source")
+    article = Article(
+        source=source, lang=lang, title=title, posted=posted, updated=updated, slug=slug,
+        body=document.body, body_line=document.body_line, digest=digest,
+        section=f.text("section"), tags=_tags(f), dateline=_dateline(f),
+        correspondents=_correspondents(f), story=f.text("story"),
+        translations=_translations(f, config, lang), summary=f.text("summary"),
+        draft=draft is True, source_url=source_url,
+        extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
+    )
+    return (None, f.errors) if f.errors else (article, [])
+
+
+def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.datetime | None:
+    value = f.meta.get(key)
+    if value is None:
+        if required:
+            f.error(key, f"missing required key '{key}'")
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time())
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            f.error(key, f"'{key}' is not a date and time: {value!r} (write e.g. 2024-05-03T07:55:00+09:00 or 2024-05-03 07:55)")
+            return None
+    else:
+        f.error(key, f"'{key}' must be a date and time, not {_kind(value)}")
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=config.tz)
+    return moment.astimezone(config.tz)
+
+
+def _tags(f: _Fields) -> tuple[str, ...]:
+    value = f.meta.get("tags")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(t, (str, int)) and not isinstance(t, bool) for t in value):
+        f.error("tags", "'tags' must be a list of words, e.g. [diplomacy, gaza]")
+        return ()
+    tags = [str(t).strip() for t in value if str(t).strip()]
+    return tuple(dict.fromkeys(tags))
+
+
+def _dateline(f: _Fields) -> Place | None:
+    value = f.meta.get("dateline")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return Place(value.strip())
+    if isinstance(value, dict) and isinstance(value.get("city"), str) and value["city"].strip():
+        local = value.get("local", "")
+        if not isinstance(local, str):
+            f.error("dateline", "'dateline.local' must be text")
+        return Place(value["city"].strip(), str(local).strip())
+    f.error("dateline", "'dateline' must be a city name or {city: Cairo, local: 카이로}")
+    return None
+
+
+def _correspondents(f: _Fields) -> tuple[Person, ...]:
+    value = f.meta.get("correspondents")
+    if value is None:
+        return ()
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        f.error("correspondents", "'correspondents' must be a list of names or {name, local, email, role}")
+        return ()
+    people = []
+    for number, item in enumerate(value, 1):
+        person = _person(item)
+        if person is None:
+            f.error("correspondents", f"correspondent #{number} must be a name or a mapping with 'name' (and local, email, role as text)")
+        elif person.email and "@" not in person.email:
+            f.error("correspondents", f"correspondent #{number} has an email without '@': {person.email!r}")
+        else:
+            people.append(person)
+    return tuple(people)
+
+
+def _person(item: object) -> Person | None:
+    if isinstance(item, str) and item.strip():
+        return Person(item.strip())
+    if not isinstance(item, dict):
+        return None
+    fields = {k: item.get(k, "") for k in ("name", "local", "email", "role")}
+    if not all(isinstance(v, str) for v in fields.values()):
+        return None
+    fields = {k: v.strip() for k, v in fields.items()}
+    if not fields["name"]:
+        if not fields["local"]:
+            return None
+        fields["name"] = fields["local"]
+    return Person(**fields)
+
+
+def _url(f: _Fields, key: str) -> str:
+    url = f.text(key)
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        f.error(key, f"'{key}' must be an absolute http(s) URL, got {url!r}")
+        return ""
+    return url
+
+
+def _translations(f: _Fields, config: Config, lang: str) -> tuple[tuple[str, str], ...]:
+    value = f.meta.get("translations")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        f.error("translations", "'translations' must map language codes to URLs: {ko: https://...}")
+        return ()
+    pairs = []
+    for code, url in sorted(value.items(), key=lambda kv: str(kv[0])):
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            f.error("translations", f"translation {code!r} must be an absolute http(s) URL")
+        elif code == lang:
+            f.error("translations", f"translation {code!r} is this article's own language")
+        else:
+            pairs.append((str(code), url))
+    return tuple(pairs)

@@ -1,0 +1,37 @@
+"""Errors that name the file (and line) they come from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in one input file, reported as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class DatelineError(Exception):
+    """A failure that is reported to the user without a traceback."""
+
+
+class ConfigError(DatelineError):
+    """The site's dateline.toml (or a data file it names) is unusable."""
+
+    def __init__(self, path: str, message: str, line: int = 1):
+        self.error = ContentError(path, line, message)
+        super().__init__(str(self.error))
+
+
+class BuildFailed(DatelineError):
+    """The build found content errors; nothing was written."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(e) for e in self.errors))

@@ -1,0 +1,95 @@
+"""UI strings and date styles per edition language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date, format_datetime
+
+STRINGS = {
+    "en": {
+        "skip": "Skip to content",
+        "home": "Home",
+        "editions": "Editions",
+        "posted": "Posted",
+        "updated": "Updated",
+        "by": "By",
+        "section": "Section",
+        "tag": "Tag",
+        "tags": "Tags",
+        "dateline": "Dateline",
+        "correspondent": "Correspondent",
+        "month": "Archive",
+        "latest": "Latest news",
+        "newer": "Newer",
+        "older": "Older",
+        "page_of": "Page {number} of {count}",
+        "read_in": "Read this story in",
+        "feed": "Feed",
+        "articles": "Articles",
+        "articles_by": "Articles by {name}",
+        "email": "Email",
+        "not_found_title": "Page not found",
+        "not_found_text": "The page you were looking for is not here. It may have moved or never existed.",
+        "choose_edition": "Choose an edition",
+        "no_articles": "No articles yet.",
+        "pagination": "Pagination",
+        "sections": "Sections",
+        "archive": "Archive",
+        "roles": {"correspondent": "Correspondent", "reporter": "Reporter", "editorial writer": "Editorial writer", "senior reporter": "Senior reporter"},
+    },
+    "ko": {
+        "skip": "본문 바로가기",
+        "home": "홈",
+        "editions": "에디션",
+        "posted": "입력",
+        "updated": "업데이트",
+        "by": "글",
+        "section": "섹션",
+        "tag": "태그",
+        "tags": "태그",
+        "dateline": "발신지",
+        "correspondent": "기자",
+        "month": "지난 기사",
+        "latest": "최신 뉴스",
+        "newer": "이전 페이지",
+        "older": "다음 페이지",
+        "page_of": "{count}쪽 중 {number}쪽",
+        "read_in": "이 기사 다른 언어로 읽기",
+        "feed": "피드",
+        "articles": "기사",
+        "articles_by": "{name}의 기사",
+        "email": "이메일",
+        "not_found_title": "페이지를 찾을 수 없습니다",
+        "not_found_text": "찾으시는 페이지가 없습니다. 주소가 바뀌었거나 존재하지 않는 페이지입니다.",
+        "choose_edition": "에디션을 선택하세요",
+        "no_articles": "아직 기사가 없습니다.",
+        "pagination": "페이지 이동",
+        "sections": "섹션",
+        "archive": "지난 기사",
+        "roles": {"correspondent": "특파원", "reporter": "기자", "editorial writer": "논설위원", "senior reporter": "선임기자"},
+    },
+}
+
+# Babel patterns for the newspaper's own style in each language; others fall back to "medium".
+DATETIME_PATTERNS = {"en": "MMMM d, y, HH:mm", "ko": "y년 M월 d일 HH:mm"}
+MONTH_PATTERNS = {"en": "MMMM y", "ko": "y년 M월"}
+
+
+def strings(lang: str) -> dict:
+    return STRINGS.get(lang, STRINGS["en"])
+
+
+def format_moment(moment: dt.datetime, lang: str, locale: str) -> str:
+    """"May 3, 2024, 07:55 KST" in English, "2024년 5월 3일 07:55" in Korean."""
+    pattern = DATETIME_PATTERNS.get(lang)
+    if pattern is None:
+        return format_datetime(moment, "medium", tzinfo=moment.tzinfo, locale=locale)
+    text = format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale)
+    # Babel spells zones as offsets; English readers expect the abbreviation ("KST").
+    return f"{text} {moment.tzname()}" if lang == "en" else text
+
+
+def format_month(year: int, month: int, lang: str, locale: str) -> str:
+    pattern = MONTH_PATTERNS.get(lang, "MMMM y")
+    return format_date(dt.date(year, month, 1), pattern, locale=locale)

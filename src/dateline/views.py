@@ -1,0 +1,83 @@
+"""What templates see: small frozen views of articles and terms, with links already made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from dateline.config import Config
+from dateline.i18n import format_moment
+
+
+def site_link(config: Config, path: str) -> str:
+    """A site path ("/en/...") as the href every internal link uses: base path included, encoded."""
+    return quote(config.base_path.rstrip("/") + path, safe="/#?=&%")
+
+
+def absolute_link(config: Config, path: str) -> str:
+    origin = config.base_url[: len(config.base_url) - len(config.base_path)]
+    return origin + site_link(config, path)
+
+
+@dataclass(frozen=True)
+class Moment:
+    value: dt.datetime
+    text: str  # in the edition's style
+
+    @property
+    def iso(self) -> str:
+        return self.value.isoformat()
+
+    @classmethod
+    def of(cls, value: dt.datetime | None, lang: str, locale: str) -> Moment | None:
+        return cls(value, format_moment(value, lang, locale)) if value else None
+
+
+@dataclass(frozen=True)
+class TermLink:
+    kind: str
+    slug: str
+    name: str
+    url: str
+    permalink: str
+    local: str = ""  # the other script's name, for datelines and people
+    email: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    lang: str
+    language: str  # the language's own name: 한국어
+    url: str  # absolute for external ones, site link for ours
+    absolute: str
+    title: str = ""
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    source: str
+    lang: str
+    title: str
+    url: str
+    permalink: str
+    posted: Moment
+    updated: Moment | None
+    summary: str
+    body: Markup
+    section: TermLink | None
+    tags: tuple[TermLink, ...]
+    dateline: TermLink | None
+    correspondents: tuple[TermLink, ...]
+    counterparts: tuple[Counterpart, ...]
+    source_url: str
+    draft: bool
+    extra: dict
+
+    @property
+    def modified(self) -> Moment:
+        return self.updated or self.posted
