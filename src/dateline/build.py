@@ -13,7 +13,7 @@ from typing import Callable
 import jinja2
 
 from dateline.config import Config
-from dateline.content import Article, load_articles
+from dateline.content import Article, content_files, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
 from dateline.index import Page, SiteIndex, build_index
 from dateline.markdown import render_markdown
@@ -48,18 +48,27 @@ class BuildResult:
 def load_site(config: Config) -> SiteIndex:
     """Read and index all content; every problem in every file is reported at once."""
     articles, errors = load_articles(config)
+    return _index_or_fail(config, articles, errors)
+
+
+def _index_or_fail(config: Config, articles: list[Article], errors: list[ContentError]) -> SiteIndex:
     index, index_errors = build_index(config, articles)
-    errors += index_errors
+    errors = errors + index_errors
     if errors:
         raise BuildFailed(errors)
     return index
 
 
-def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
+def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
+               body_cache: dict[str, str] | None = None) -> BuildResult:
+    """Build the whole site into a staging folder and swap it in; on any error nothing changes.
+
+    body_cache maps an article file's digest to its rendered body, so a process that builds
+    again (the dev server) converts only what changed."""
     started = time.perf_counter()
-    index = load_site(config)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    bodies = render_bodies(list(index.articles.values()), jobs)
+    articles, bodies, errors = load_and_convert(config, jobs, body_cache if body_cache is not None else {})
+    index = _index_or_fail(config, articles, errors)
     assets = collect_static(config, index)
     staged = StagedOutput(config.out_dir)
     try:
@@ -96,17 +105,50 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
 _WORKER: dict = {}  # what forked workers inherit: set before the pool starts
 
 
-def _markdown_chunk(chunk: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(source, render_markdown(body)) for source, body in chunk]
+def _load_chunk(paths: list[Path]) -> list[tuple[Article | None, list[ContentError], str]]:
+    config: Config = _WORKER["config"]
+    cache: dict[str, str] = _WORKER["cache"]
+    results = []
+    for path in paths:
+        article, errors = load_article(config, path)
+        html = ""
+        if article is not None:
+            html = cache.get(article.digest)
+            if html is None:
+                html = render_markdown(article.body)
+        results.append((article, errors, html))
+    return results
 
 
-def render_bodies(articles: list[Article], jobs: int) -> dict[str, str]:
-    work = [(a.source, a.body) for a in articles]
-    if jobs == 1 or len(work) < PARALLEL_THRESHOLD:
-        return dict(_markdown_chunk(work))
-    chunks = [work[i::jobs * 4] for i in range(jobs * 4)]
-    with _pool(jobs) as pool:
-        return {source: html for part in pool.map(_markdown_chunk, chunks) for source, html in part}
+def load_and_convert(config: Config, jobs: int, cache: dict[str, str]
+                     ) -> tuple[list[Article], dict[str, str], list[ContentError]]:
+    """Read every article and convert its body, spread over the pool for large sites.
+
+    Returns the articles, their bodies by source path, and every error found; the cache
+    (digest -> body) is brought up to date with what was converted."""
+    paths = content_files(config)
+    _WORKER.update(config=config, cache=cache)
+    try:
+        if jobs == 1 or len(paths) < PARALLEL_THRESHOLD:
+            results = _load_chunk(paths)
+        else:
+            chunks = [paths[i::jobs * 4] for i in range(jobs * 4)]
+            with _pool(jobs) as pool:
+                results = [r for part in pool.map(_load_chunk, chunks) for r in part]
+    finally:
+        _WORKER.clear()
+    articles, bodies, errors = [], {}, []
+    live = set()
+    for article, file_errors, html in results:
+        errors.extend(file_errors)
+        if article is not None:
+            articles.append(article)
+            bodies[article.source] = html
+            cache[article.digest] = html
+            live.add(article.digest)
+    for digest in set(cache) - live:  # forget deleted and replaced versions
+        del cache[digest]
+    return articles, bodies, errors
 
 
 def _render_chunk(page_numbers: list[int]) -> tuple[int, list[ContentError]]:

@@ -44,21 +44,29 @@ class StagedOutput:
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.staging-"))
+        self._made: set[Path] = {self.root}
 
     def path(self, relative: str) -> Path:
-        target = (self.root / relative).resolve()
-        if not target.is_relative_to(self.root.resolve()):
+        # Slugs are validated on load; this guards the one place a path is turned into a file.
+        parts = relative.split("/")
+        if relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", ".."):
             raise ValueError(f"refusing to write outside the output folder: {relative}")
-        return target
+        return self.root / relative
+
+    def _parent_ready(self, target: Path) -> None:
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
 
     def write(self, relative: str, data: bytes) -> None:
         target = self.path(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)  # nobody reads the staging tree until commit
+        self._parent_ready(target)
+        with open(target, "wb") as handle:  # nobody reads the staging tree until commit
+            handle.write(data)
 
     def copy(self, relative: str, source: Path) -> None:
         target = self.path(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._parent_ready(target)
         shutil.copyfile(source, target)
 
     def commit(self) -> None:
