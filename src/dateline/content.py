@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,6 +54,25 @@ class Article:
     draft: bool = False
     source_url: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    key_lines: dict = field(default_factory=dict, compare=False, hash=False)  # front matter key -> line
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, 1)
+
+
+def slugify(text: str) -> str:
+    """Lowercase letters of any script and digits, joined by '-': "Kim Ki-yun" -> "kim-ki-yun"."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    words, current = [], []
+    for ch in text:
+        if ch.isalnum():
+            current.append(ch)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return "-".join(words)
 
 
 def is_valid_slug(slug: str) -> bool:
@@ -153,6 +173,7 @@ def _article(config, source, folder_lang, stem, document, digest):
     if not isinstance(draft, bool):
         f.error("draft", "'draft' must be true or false")
     source_url = _url(f, "source")
+    _check_url_names(f)
     article = Article(
         source=source, lang=lang, title=title, posted=posted, updated=updated, slug=slug,
         body=document.body, body_line=document.body_line, digest=digest,
@@ -161,8 +182,21 @@ def _article(config, source, folder_lang, stem, document, digest):
         translations=_translations(f, config, lang), summary=f.text("summary"),
         draft=draft is True, source_url=source_url,
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
+        key_lines=dict(document.key_lines),
     )
     return (None, f.errors) if f.errors else (article, [])
+
+
+def _check_url_names(f: _Fields) -> None:
+    """Sections, tags and dateline cities become URL parts: each needs a letter or digit."""
+    meta = f.meta
+    named = [("section", meta.get("section")), ("dateline", meta.get("dateline"))]
+    named += [("tags", tag) for tag in meta.get("tags") or [] if isinstance(meta.get("tags"), list)]
+    for key, value in named:
+        if isinstance(value, dict):
+            value = value.get("city")
+        if isinstance(value, str) and value.strip() and not slugify(value):
+            f.error(key, f"{value!r} has no letter or digit to make a URL from")
 
 
 def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.datetime | None:

@@ -6,31 +6,15 @@ always give the same index; ties are broken by source path.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
 from dateline.config import Config, StaffMember
-from dateline.content import Article, Person, Place
+from dateline.content import Article, Person, Place, slugify
 from dateline.errors import ContentError
 
 TERM_KINDS = ("section", "tag", "dateline", "correspondent")
-
-
-def slugify(text: str) -> str:
-    """Lowercase letters of any script and digits, joined by '-': "Kim Ki-yun" -> "kim-ki-yun"."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    words, current = [], []
-    for ch in text:
-        if ch.isalnum():
-            current.append(ch)
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return "-".join(words)
 
 
 @dataclass(frozen=True)
@@ -138,7 +122,8 @@ def _assign_urls(articles: list[Article], errors: list[ContentError]) -> dict[st
     for article in articles:
         path = article_path(article)
         if path in owner:
-            errors.append(ContentError(article.source, 1, f"two articles on one URL {path}: this one and {owner[path]}"))
+            line = article.line_of("slug") if "slug" in article.key_lines else article.line_of("posted")
+            errors.append(ContentError(article.source, line, f"two articles on one URL {path}: this one and {owner[path]}"))
             continue
         owner[path] = article.source
         urls[article.source] = path
@@ -156,7 +141,7 @@ def _stories(articles: list[Article], errors: list[ContentError]) -> dict[str, t
         for article in members:
             if article.lang in seen:
                 errors.append(ContentError(
-                    article.source, 1,
+                    article.source, article.line_of("story"),
                     f"story {story!r} already has a '{article.lang}' article: {seen[article.lang]}",
                 ))
             else:

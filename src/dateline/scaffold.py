@@ -9,9 +9,8 @@ from pathlib import Path
 import yaml
 
 from dateline.config import Config
-from dateline.content import is_valid_slug
+from dateline.content import is_valid_slug, slugify
 from dateline.errors import DatelineError
-from dateline.index import slugify
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 
