@@ -26,6 +26,7 @@ def init_site(target: Path, *, force: bool = False) -> list[Path]:
     for source, destination in zip(files, destinations):
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
+    (target / "static").mkdir(exist_ok=True)  # copied into site/ as it is; starts empty
     return destinations
 
 
