@@ -12,6 +12,7 @@ from typing import Callable
 
 import jinja2
 
+from dateline.cache import clear_cache, load_body_cache, save_body_cache
 from dateline.config import Config
 from dateline.content import Article, content_files, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
@@ -64,10 +65,15 @@ def build_site(config: Config, *, jobs: int | None = None, progress: Progress | 
     """Build the whole site into a staging folder and swap it in; on any error nothing changes.
 
     body_cache maps an article file's digest to its rendered body, so a process that builds
-    again (the dev server) converts only what changed."""
+    again (the dev server) converts only what changed; without one, the cache kept on disk
+    between builds is used."""
     started = time.perf_counter()
     jobs = max(1, jobs or os.cpu_count() or 1)
-    articles, bodies, errors = load_and_convert(config, jobs, body_cache if body_cache is not None else {})
+    on_disk = body_cache is None
+    cache = load_body_cache(config) if on_disk else body_cache
+    articles, bodies, errors = load_and_convert(config, jobs, cache)
+    if on_disk:
+        save_body_cache(config, cache)
     index = _index_or_fail(config, articles, errors)
     assets = collect_static(config, index)
     staged = StagedOutput(config.out_dir)
@@ -200,9 +206,10 @@ def _pool(jobs: int):
 
 
 def remove_leftovers(config: Config) -> None:
-    """Staging and old output folders that an interrupted build left beside the output folder."""
+    """The body cache, and staging and old output folders an interrupted build left behind."""
     import shutil
 
+    clear_cache(config)
     parent, name = config.out_dir.parent, config.out_dir.name
     for pattern in (f".{name}.staging-*", f".{name}.old-*"):
         for leftover in parent.glob(pattern):

@@ -74,7 +74,7 @@ def progress_display(enabled: bool):
 @click.option("--base-url", help="Override base_url from dateline.toml, e.g. https://example.com/news/.")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
-@click.option("--clean", is_flag=True, help="Also remove leftovers of interrupted builds next to the output folder.")
+@click.option("--clean", is_flag=True, help="Start afresh: drop the cache of converted articles and leftovers of interrupted builds.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, jobs: int | None,
           clean: bool, quiet: bool) -> None:
