@@ -74,6 +74,15 @@ def build_site(config: Config, *, jobs: int | None = None, progress: Progress | 
     articles, bodies, errors = load_and_convert(config, jobs, cache)
     if on_disk:
         save_body_cache(config, cache)
+    return build_loaded(config, articles, bodies, errors, jobs=jobs, progress=progress, started=started)
+
+
+def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str], errors: list[ContentError], *,
+                 jobs: int = 1, progress: Progress | None = None, started: float | None = None) -> BuildResult:
+    """The rest of build_site once the articles are loaded: index, render, copy, swap in.
+
+    For callers that keep the loaded articles themselves (the dev server's incremental rebuilds)."""
+    started = time.perf_counter() if started is None else started
     index = _index_or_fail(config, articles, errors)
     assets = collect_static(config, index)
     staged = StagedOutput(config.out_dir)
