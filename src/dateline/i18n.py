@@ -36,6 +36,10 @@ STRINGS = {
         "pagination": "Pagination",
         "sections": "Sections",
         "archive": "Archive",
+        "byline_prefix": "By",
+        "role_separator": ", ",
+        "more_in": "More in {name}",
+        "read_edition": "Read the {name} edition",
         "roles": {"correspondent": "Correspondent", "reporter": "Reporter", "editorial writer": "Editorial writer", "senior reporter": "Senior reporter"},
     },
     "ko": {
@@ -67,6 +71,10 @@ STRINGS = {
         "pagination": "페이지 이동",
         "sections": "섹션",
         "archive": "지난 기사",
+        "byline_prefix": "",
+        "role_separator": " ",
+        "more_in": "{name} 기사 더 보기",
+        "read_edition": "{name}판 읽기",
         "roles": {"correspondent": "특파원", "reporter": "기자", "editorial writer": "논설위원", "senior reporter": "선임기자"},
     },
 }
