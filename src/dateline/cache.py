@@ -7,18 +7,29 @@ file is ignored and rebuilt.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 
 import markdown as python_markdown
 
-from dateline import __version__
+from dateline import markdown as body_markdown
+from dateline import typography
 from dateline.config import Config
 from dateline.write import write_file
 
 CACHE_DIR = ".dateline-cache"
-# A new dateline or Python-Markdown may render the same text differently: start afresh.
-CACHE_KEY = f"bodies-{__version__}-{python_markdown.__version__}"
+
+
+def _renderer_fingerprint() -> str:
+    """Changes whenever Python-Markdown or our conversion code does: then the cache starts afresh."""
+    digest = hashlib.blake2b(python_markdown.__version__.encode(), digest_size=8)
+    for module in (body_markdown, typography):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+CACHE_KEY = f"bodies-{_renderer_fingerprint()}"
 
 
 def cache_path(config: Config) -> Path:

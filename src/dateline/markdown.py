@@ -28,6 +28,7 @@ EXTENSION_CONFIGS = {
 }
 
 FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
 
 
 @lru_cache(maxsize=1)
@@ -49,4 +50,5 @@ def first_paragraph_text(html: str) -> str:
     match = FIRST_PARAGRAPH.search(html)
     if not match:
         return ""
-    return " ".join(Markup(match.group(1)).striptags().split())
+    text = FOOTNOTE_REF.sub("", match.group(1))  # "servers.1" is not how a summary reads
+    return " ".join(Markup(text).striptags().split())

@@ -14,6 +14,9 @@ import xml.etree.ElementTree as etree
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+# A quote at the start of a block opens, whatever the previous block ended with.
+BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "dt", "dd",
+              "div", "figcaption", "caption", "section", "ol", "ul", "dl", "table", "tr"}
 SKIP_TAGS = {"code", "pre", "kbd", "samp", "script", "style", "math", "svg"}
 TOKEN = re.compile(r"---|--|\.\.\.|[\"']")
 # "\x03" ends the placeholder Python-Markdown leaves for inline raw HTML such as <span>.
@@ -58,6 +61,8 @@ class SmartTypography(Treeprocessor):
     def _walk(self, element: etree.Element, before: str) -> str:
         """Smarten element.text and its children; return the last character seen."""
         skip = element.tag in SKIP_TAGS
+        if element.tag in BLOCK_TAGS:
+            before = ""
         if element.text:
             if not skip:
                 element.text = smarten(element.text, before)
