@@ -1,0 +1,17 @@
+"""`dateline serve`: the development server.
+
+    command.py   the CLI command: bind, build, serve, watch, stop cleanly
+    devsite.py   the served site: first build, a rebuild per batch of changes, terminal lines
+    watch.py     watchdog events coalesced into batches of changed sources
+    http.py      the threaded HTTP server: files, redirects, 404 page, conditional GET, events
+    paths.py     request target -> file below the output folder, refusing anything outside it
+    gate.py      requests wait while a rebuild writes
+    hub.py       the live-reload channel's state and events
+    client.py    the script added to served HTML pages
+
+The rebuilds themselves are dateline.incremental's.
+"""
+
+from dateline.serve.command import serve_command
+
+__all__ = ["serve_command"]

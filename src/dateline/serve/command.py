@@ -1,0 +1,141 @@
+"""`dateline serve [--watch]`: build, serve on 127.0.0.1, rebuild and reload on every change."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from dateline.cli import site_option
+from dateline.serve.devsite import DevSite, Settings
+from dateline.serve.gate import Gate
+from dateline.serve.http import DevHTTPServer
+from dateline.serve.hub import Hub
+from dateline.serve.watch import Watcher
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def url_host(host: str) -> str:
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+def exposure_warning(host: str, drafts: bool) -> str | None:
+    if host in LOOPBACK or host.startswith("127."):
+        return None
+    return (f"warning: listening on {host or 'every address'}: anyone who can reach this machine can read the site"
+            f"{' and its drafts' if drafts else ''}. This server is for editing, not for the public.")
+
+
+@click.command("serve")
+@site_option
+@click.option("--watch", is_flag=True, help="Rebuild on every change to content, templates, static files, data or config, and reload open tabs.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but loopback exposes the site to your network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: SITE/site).")
+@click.option("--base-url", help="Build with this base_url instead of the local address (its path is served).")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for full builds (default: one per core).")
+def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Path | None, base_url: str | None,
+                  drafts: bool, jobs: int | None) -> None:
+    """Build the site and serve it locally; with --watch, rebuild and reload on every change."""
+    warning = exposure_warning(host, drafts)
+    if warning:
+        click.echo(warning, err=True)
+    settings = Settings(site_dir.resolve(), out_dir.resolve() if out_dir else None, drafts, base_url, "", jobs)
+    try:
+        server = DevServer(settings, host, port, watch)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc} (try another --port, or --port 0)", err=True)
+        sys.exit(1)
+    with interrupts_as_keyboard_interrupt():
+        try:
+            if not server.start() and not watch:
+                sys.exit(1)
+            click.echo(f"Serving {settings.site_dir} at {server.url} (Ctrl-C to stop)")
+            if watch:
+                click.echo("Watching content/, templates/, static/, data/ and dateline.toml for changes.")
+            while True:
+                server.step()
+        except KeyboardInterrupt:
+            click.echo("\nStopping.")
+        finally:
+            server.stop()
+
+
+class DevServer:
+    """The parts of `serve` put together: the HTTP server (bound at once), the site, the watcher."""
+
+    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0, watch: bool = True):
+        self.app = DevSite(settings, Gate(), Hub())
+        self.http = DevHTTPServer(host, port, self.app)
+        self.app.settings = replace(settings, origin=f"http://{url_host(host)}:{self.http.port}")
+        self.watcher = Watcher(settings.site_dir, lambda: self.app.served().out_dir) if watch else None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return self.app.settings.origin + self.app.served().base_path
+
+    def start(self) -> bool:
+        """Watch (before building, so nothing saved meanwhile is missed), build, serve.
+        False if the first build failed (its errors are printed; the server runs anyway)."""
+        if self.watcher:
+            self.watcher.start()
+        built = self.app.start()
+        self._thread = threading.Thread(target=self.http.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread.start()
+        return built
+
+    def step(self, timeout: float | None = None) -> bool:
+        """Wait for one batch of changes and rebuild; False if none came in time."""
+        if self.watcher is None:
+            threading.Event().wait(timeout)
+            return False
+        batch = self.watcher.next_batch(timeout)
+        if batch is not None:
+            self.app.apply(batch)
+        return batch is not None
+
+    def stop(self) -> None:
+        """Stop watching, end the event streams, stop serving and free the port."""
+        with _ignore_interrupts():
+            if self.watcher:
+                self.watcher.stop()
+            self.app.hub.close()
+            if self._thread is not None:
+                self.http.shutdown()
+            self.http.server_close()
+
+
+@contextmanager
+def interrupts_as_keyboard_interrupt():
+    """SIGTERM (and SIGHUP) stop the server the way Ctrl-C does."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def _ignore_interrupts():
+    """A second Ctrl-C while shutting down must not leave the port bound or print a traceback."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

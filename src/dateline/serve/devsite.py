@@ -1,0 +1,144 @@
+"""The site being served: built once at start, then rebuilt for each batch of changes.
+
+A rebuild holds the gate, so requests wait for it; a broken one changes nothing on disk, prints
+its errors exactly as `build` does and shows them in open tabs; a good one tells the tabs to
+reload (or only to swap stylesheets) and prints one line: what changed, pages written, time.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import click
+
+from dateline.cli import report_errors
+from dateline.config import Config, load_config, normalize_base_url
+from dateline.errors import BuildFailed, ConfigError, ContentError
+from dateline.incremental import IncrementalSite, Outcome
+from dateline.serve.gate import Gate
+from dateline.serve.http import Served
+from dateline.serve.hub import Hub
+from dateline.serve.watch import Batch
+
+# Pages slow to render (the sitemap lists every page) are written just after the rest: tabs reload
+# at once, and a request for one of them waits until it is written.
+DEFER = frozenset({"sitemap"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_dir: Path
+    out_dir: Path | None
+    drafts: bool
+    base_url: str | None  # --base-url, or None: http://HOST:PORT plus the config's path
+    origin: str  # http://127.0.0.1:8000
+    jobs: int | None
+
+
+def serving_config(settings: Settings) -> Config:
+    config = load_config(settings.site_dir, base_url=settings.base_url, out_dir=settings.out_dir, drafts=settings.drafts)
+    if settings.base_url:
+        return config
+    return replace(config, base_url=normalize_base_url(settings.origin + config.base_path, "serve"))
+
+
+class DevSite:
+    def __init__(self, settings: Settings, gate: Gate, hub: Hub):
+        self.settings, self.gate, self.hub = settings, gate, hub
+        self.site: IncrementalSite | None = None
+        self.config: Config | None = None
+        self.broken_config = False
+        self.needs_full = False
+
+    def served(self) -> Served:
+        if self.config is None:  # the config never loaded: serve what an earlier build left
+            return Served(self.settings.out_dir or self.settings.site_dir / "site", "/")
+        return Served(self.config.out_dir, self.config.base_path)
+
+    def start(self) -> bool:
+        """The first build; False (errors printed) if the sources are broken."""
+        started = time.perf_counter()
+        ok = self._guarded(self._full_build, "start")
+        if ok:
+            pages = len(self.site.state.pages)
+            click.echo(f"Built {pages:,} pages from {len(self.site.state.index.articles):,} articles "
+                       f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}")
+        return ok
+
+    def _full_build(self) -> Outcome:
+        self.config = serving_config(self.settings)
+        cache = self.site.body_cache if self.site else None
+        self.site = IncrementalSite(self.config, jobs=self.settings.jobs, body_cache=cache)
+        self.broken_config = self.needs_full = False
+        return self.site.build()
+
+    def apply(self, batch: Batch) -> None:
+        started = time.perf_counter()
+        outcome = None
+
+        def rebuild() -> Outcome:
+            nonlocal outcome
+            if batch.config or self.broken_config or self.needs_full or self.site is None:
+                outcome = self._full_build()
+            else:
+                outcome = self.site.rebuild(batch.change, defer=DEFER)
+            self.gate.hold(p.output for p, _ in outcome.deferred)
+            return outcome
+
+        if not self._guarded(rebuild, "rebuild"):
+            return
+        self.hub.built(_stylesheets(self.config, outcome), changed=bool(outcome.written or outcome.removed or outcome.full))
+        late = self._finish(outcome)
+        click.echo(summary_line(batch, outcome, late, time.perf_counter() - started))
+
+    def _finish(self, outcome: Outcome) -> int:
+        try:
+            return len(self.site.finish(outcome)) if outcome.deferred else 0
+        except BuildFailed as failed:
+            report_errors(failed.errors)
+            self.hub.failed(failed.errors)
+            return 0
+        finally:
+            self.gate.release(p.output for p, _ in outcome.deferred)
+
+    def _guarded(self, work, stage: str) -> bool:
+        """Run a build under the gate; report broken sources (and our own bugs) without dying."""
+        try:
+            with self.gate.writing():
+                work()
+            return True
+        except BuildFailed as failed:
+            report_errors(failed.errors)
+            self.hub.failed(failed.errors)
+        except ConfigError as exc:
+            click.echo(str(exc.error), err=True)
+            self.broken_config = True
+            self.hub.failed([exc.error])
+        except Exception as exc:  # a bug of ours: say so, keep serving, start afresh next time
+            traceback.print_exc()
+            self.needs_full = True
+            self.hub.failed([ContentError("dateline", 1, f"internal error during {stage}: {exc!r}")])
+        return False
+
+
+def _stylesheets(config: Config, outcome: Outcome) -> list[str] | None:
+    """URL paths of the changed stylesheets, when nothing but stylesheets changed."""
+    if outcome.full or outcome.removed or outcome.deferred or not outcome.written:
+        return None
+    if not all(name.endswith(".css") for name in outcome.written):
+        return None
+    return [config.base_path + name for name in outcome.written]
+
+
+def summary_line(batch: Batch, outcome: Outcome, late: int, seconds: float) -> str:
+    names = ", ".join(batch.names[:3]) + (f" and {len(batch.names) - 3} more" if len(batch.names) > 3 else "")
+    written = len(outcome.written) + late
+    what = "full rebuild" if outcome.full else f"{written:,} file{'s' if written != 1 else ''} written"
+    if outcome.full:
+        what += f", {written:,} files"
+    if outcome.removed:
+        what += f", {len(outcome.removed):,} removed"
+    return f"{time.strftime('%H:%M:%S')} {names or 'sources'} changed: {what} in {seconds:.3f} s"
