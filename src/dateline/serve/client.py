@@ -48,34 +48,37 @@ SCRIPT = """<script data-dateline-live>
       link.after(fresh);
     }
   }
-  function overlay(errors) {
+  function overlay(errors) {  // in a shadow root, so the site's stylesheets cannot touch it
     if (box) { box.remove(); box = null; }
     if (!errors || !errors.length) return;
     box = document.createElement("div");
     box.setAttribute("data-dateline-errors", "");
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);" +
-      "color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2em;white-space:pre-wrap";
-    var title = document.createElement("p");
-    title.style.cssText = "font-size:16px;font-weight:bold;color:#ff8a80;margin:0 0 1em";
-    title.textContent = "dateline: the last change does not build. This tab shows the last good build.";
-    box.appendChild(title);
+    var root = box.attachShadow({mode: "open"});
+    var style = document.createElement("style");
+    style.textContent = ":host{all:initial}" +
+      "section{position:fixed;inset:0;z-index:2147483647;overflow:auto;box-sizing:border-box;padding:2em;" +
+      "background:rgba(24,24,24,.97);color:#eee;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace}" +
+      "h2{font-size:16px;color:#ff8a80;margin:0 0 1em}p{margin:0 0 .6em;white-space:pre-wrap}" +
+      "strong{color:#fff}.hint{color:#aaa;margin-top:1.5em}";
+    var panel = document.createElement("section");
+    panel.setAttribute("role", "alert");
+    add(panel, "h2", "dateline: the last change does not build. This tab shows the last good build.");
     errors.forEach(function (err) {
-      var item = document.createElement("p");
-      item.setAttribute("data-path", err.path);
-      item.setAttribute("data-line", err.line);
-      item.style.margin = "0 0 .5em";
-      var where = document.createElement("strong");
-      where.textContent = err.path + ":" + err.line + ": ";
-      item.appendChild(where);
+      var item = add(panel, "p", "");
+      item.setAttribute("data-dateline-error", "");
+      add(item, "strong", err.path + ":" + err.line + ": ");
       item.appendChild(document.createTextNode(err.message));
-      box.appendChild(item);
     });
-    var hint = document.createElement("p");
-    hint.style.cssText = "color:#bbb;margin-top:1.5em";
-    hint.textContent = "Fix the file and save: this goes away by itself.";
-    box.appendChild(hint);
+    add(panel, "p", "Fix the file and save: this goes away by itself.").className = "hint";
+    root.appendChild(style);
+    root.appendChild(panel);
     document.documentElement.appendChild(box);
+  }
+  function add(parent, tag, text) {  // text only: nothing in an error message becomes markup
+    var node = document.createElement(tag);
+    node.textContent = text;
+    parent.appendChild(node);
+    return node;
   }
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") disconnect(); else connect();

@@ -4,6 +4,7 @@ live-reload event stream. Threaded; HEAD and conditional GET; HTML gets the live
 from __future__ import annotations
 
 import os
+import select
 import socket
 import sys
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from dateline.serve.hub import Hub
 from dateline.serve.paths import Target, locate, redirect_location, resolve
 
 KEEPALIVE_SECONDS = 15.0
+CHECK_SECONDS = 0.5  # how soon a stream notices its tab has gone
 TEXT = "; charset=utf-8"
 CONTENT_TYPES = {
     ".html": "text/html" + TEXT, ".htm": "text/html" + TEXT, ".xml": "application/xml" + TEXT,
@@ -174,19 +176,34 @@ class Handler(BaseHTTPRequestHandler):
             return
         hub = self.server.app.hub
         after, hello = hub.hello()
+        hub.listening(+1)
         try:
             self.wfile.write(b"retry: 1000\n\n" + hello.encode())
             self.wfile.flush()
-            while not hub.closed:
-                events = hub.wait(after, KEEPALIVE_SECONDS)
+            quiet = 0.0
+            while not hub.closed and not self._client_gone():
+                events = hub.wait(after, CHECK_SECONDS)
                 for event in events:
                     self.wfile.write(event.encode())
                     after = event.number
-                if not events:
+                quiet = 0.0 if events else quiet + CHECK_SECONDS
+                if quiet >= KEEPALIVE_SECONDS:
                     self.wfile.write(b": keep-alive\n\n")
+                    quiet = 0.0
                 self.wfile.flush()
         except OSError:  # the tab went away
             pass
+        finally:
+            hub.listening(-1)
+
+
+    def _client_gone(self) -> bool:
+        """The tab closed its end (hidden, navigated away, closed): stop holding the stream."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
 
 def plain(status: int, text: str) -> Response:

@@ -38,6 +38,11 @@ class Hub:
         self._session = f"{os.getpid():x}{int(time.time() * 1000) % 0xFFFFFF:x}"  # new after a restart
         self.errors: list[dict] = []
         self.closed = False
+        self.listeners = 0  # open event streams
+
+    def listening(self, delta: int) -> None:
+        with self._cond:
+            self.listeners += delta
 
     @property
     def token(self) -> str:
