@@ -11,6 +11,8 @@ inputs of one of those, so two equal fingerprints render to the same bytes:
   lists, the edition's sections and the templates its kind renders with.
 
 The root page (few articles, cheap) and kinds this module does not know are always rendered.
+Keys are plain tuples (records become the tuple of their fields), so comparing the keys of a
+whole site is a C-level loop.
 """
 
 from __future__ import annotations
@@ -23,9 +25,18 @@ LIST_KINDS = ("home", "month", "feed", *TERM_KINDS)
 ALWAYS_RENDERED = "root"
 
 
+def plain(record) -> tuple | None:
+    """A frozen record as the tuple of all its fields."""
+    return None if record is None else tuple(record.__dict__.values())
+
+
+def page_key(page: Page) -> tuple:
+    return plain(page)
+
+
 def term_key(term: Term) -> tuple:
     """Everything about a term that views and list pages show: all but its article list."""
-    return (term.kind, term.lang, term.slug, term.name, term.other_name, term.place, term.person)
+    return (term.kind, term.lang, term.slug, term.name, term.other_name, plain(term.place), plain(term.person))
 
 
 def term_refs(index: SiteIndex) -> dict[str, tuple]:
@@ -66,10 +77,16 @@ class Fingerprints:
                  templates: dict[str, tuple], sitemap: dict[str, tuple]):
         self.index, self.views, self.sections, self.templates, self.sitemap = index, views, sections, templates, sitemap
         self.default_lang = index.config.default_language.code
+        self._all_pages: tuple | None = None
+
+    def all_pages(self) -> tuple:
+        if self._all_pages is None:
+            self._all_pages = tuple(page_key(p) for p in self.index.pages)
+        return self._all_pages
 
     def of(self, page: Page) -> tuple | None:
         """None for pages rendered every time."""
-        base = (page, self.sections[page.lang or self.default_lang], self.templates.get(page.kind))
+        base = (page_key(page), self.sections[page.lang or self.default_lang], self.templates.get(page.kind))
         if page.kind == "article":
             return base + (self.views[page.key],)
         if page.kind in LIST_KINDS:
@@ -78,19 +95,19 @@ class Fingerprints:
         if page.kind in ("notfound", "robots"):
             return base
         if page.kind == "sitemap":
-            return base + (self.index.pages, tuple(self.sitemap.values()))
+            return base + (self.all_pages(), tuple(self.sitemap.values()))
         return None
 
 
-def readers(index: SiteIndex) -> dict[str, list[str]]:
+def readers(pages: dict[str, Page]) -> dict[str, list[str]]:
     """source -> outputs of the pages whose fingerprint holds that article's view key."""
     read: dict[str, list[str]] = defaultdict(list)
-    for page in index.pages:
+    for output, page in pages.items():
         if page.kind == "article":
-            read[page.key].append(page.output)
+            read[page.key].append(output)
         elif page.kind in LIST_KINDS:
             for source in page.sources:
-                read[source].append(page.output)
+                read[source].append(output)
     return dict(read)
 
 

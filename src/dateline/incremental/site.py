@@ -27,7 +27,7 @@ from dateline.build import build_loaded, collect_static, load_and_convert
 from dateline.config import Config
 from dateline.content import Article
 from dateline.errors import BuildFailed
-from dateline.incremental.keys import (Fingerprints, affected_views, always_candidates, readers,
+from dateline.incremental.keys import (Fingerprints, affected_views, always_candidates, plain, readers,
                                        sitemap_key, term_refs, view_key)
 from dateline.incremental.output import Asset, copy_changed, plan_static, remove_outputs, write_changed
 from dateline.incremental.renderer import ViewCachingRenderer
@@ -137,23 +137,41 @@ class IncrementalSite:
         self.state = self._state(loaded, result.index, bodies, template_keys(self.env), assets, self.env)
         self.sources.clean()
         self._unfinished = Change()
+        self._warm_up()
         outputs = tuple(sorted(set(self.state.pages) | set(assets)))
         return Outcome(outputs, (), len(self.state.pages), time.perf_counter() - started, full=True)
+
+    def _warm_up(self) -> None:
+        """Compile the templates now (one page of each kind), not on the first edit."""
+        state = self.state
+        renderer = self._renderer(state.index, state.bodies, state.views, self.env)
+        first = {}
+        for page in state.index.pages:
+            first.setdefault(page.kind, page)
+        for page in first.values():
+            if page.kind != "sitemap":
+                _render(renderer, page)
 
     def _state(self, loaded, index, bodies, templates, assets, env) -> _State:
         refs = term_refs(index)
         views = {s: view_key(index, refs, s) for s in index.articles}
         sitemap = {s: sitemap_key(index, s) for s in index.urls}
         renderer = self._renderer(index, bodies, views, env)
-        sections = {lang.code: renderer.sections(lang.code) for lang in self.config.languages}
+        sections = {lang.code: self._same(lang.code, renderer.sections(lang.code)) for lang in self.config.languages}
         fingerprints = Fingerprints(index, views, sections, templates, sitemap)
+        pages = {p.output: p for p in index.pages}
         return _State(
             loaded=loaded, index=index, bodies=bodies, refs=refs, views=views, sitemap=sitemap,
             sections=sections, templates=templates,
-            fingerprints={p.output: fingerprints.of(p) for p in index.pages},
-            pages={p.output: p for p in index.pages}, readers=readers(index),
-            always=tuple(always_candidates(index)), assets=assets,
+            fingerprints={output: fingerprints.of(p) for output, p in pages.items()},
+            pages=pages, readers=readers(pages), always=tuple(always_candidates(index)), assets=assets,
         )
+
+    def _same(self, lang: str, sections: tuple) -> tuple:
+        """The previous build's section list if equal: fingerprints then compare it by identity."""
+        new = tuple(plain(link) for link in sections)
+        old = self.state.sections.get(lang) if self.state else None
+        return old if old == new else new
 
     def _renderer(self, index, bodies, views, env) -> ViewCachingRenderer:
         return ViewCachingRenderer(index, bodies, env, views, self.view_cache)
@@ -234,7 +252,7 @@ class IncrementalSite:
         bodies = {s: state.bodies[s] if state.loaded.get(s) is a else self._body(a) for s, a in loaded.items()}
         new = self._state(loaded, index, bodies, templates, state.assets, env)
         self.view_cache = {s: v for s, v in self.view_cache.items() if s in index.articles}
-        render = _moved(index.pages, _Lookup(new.fingerprints), state.fingerprints)
+        render = _changed(new.pages, new.fingerprints, state.fingerprints)
         if self.jobs > 1 and len(render) >= FULL_BUILD_SHARE * len(index.pages):
             return None
         return _Plan(new, render, frozenset(set(state.pages) - set(new.pages)), env)
@@ -271,14 +289,9 @@ class IncrementalSite:
         return written
 
 
-class _Lookup:
-    """Fingerprints already computed, looked up by page."""
-
-    def __init__(self, by_output: dict):
-        self.by_output = by_output
-
-    def of(self, page: Page):
-        return self.by_output[page.output]
+def _changed(pages: dict[str, Page], new: dict, old: dict) -> tuple[tuple[Page, tuple | None], ...]:
+    """(page, fingerprint) for the pages whose fingerprint is not the committed one."""
+    return tuple((pages[o], fp) for o, fp in new.items() if fp is None or old.get(o) != fp)
 
 
 def _moved(pages, fingerprints, old: dict) -> tuple[tuple[Page, tuple | None], ...]:
