@@ -6,7 +6,7 @@ inputs of one of those, so two equal fingerprints render to the same bytes:
 
 - an article's *view key*: its file digest (the Article and its body are functions of the
   file's bytes under one config), its URL, every field but `sources` of the terms it links, and
-  the digest and URL of each counterpart (whose title, date and link the view shows);
+  the language, URL, headline and date of each counterpart (what the view shows of them);
 - a page's *fingerprint*: the page record, the view keys of the articles it shows, the term it
   lists, the edition's sections and the templates its kind renders with.
 
@@ -51,8 +51,17 @@ def term_refs(index: SiteIndex) -> dict[str, tuple]:
 
 def view_key(index: SiteIndex, refs: dict[str, tuple], source: str) -> tuple:
     article = index.articles[source]
-    counterparts = tuple((c, index.articles[c].digest, index.urls[c]) for c in index.counterparts[source])
-    return (article.digest, index.urls[source], refs.get(source, ()), counterparts)
+    return (article.digest, index.urls[source], refs.get(source, ()), counterpart_keys(index, source))
+
+
+def counterpart_keys(index: SiteIndex, source: str) -> tuple:
+    """What a view shows of its counterparts (render.Renderer.counterparts, _translation_roles):
+    language, link, headline and publication time."""
+    keys = []
+    for other in index.counterparts[source]:
+        o = index.articles[other]
+        keys.append((other, index.urls[other], o.lang, o.title, o.posted))
+    return tuple(keys)
 
 
 def sitemap_key(index: SiteIndex, source: str) -> tuple:

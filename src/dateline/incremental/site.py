@@ -63,7 +63,7 @@ class Change:
 class Outcome:
     written: tuple[str, ...]  # outputs whose bytes changed
     removed: tuple[str, ...]
-    rendered: int
+    rendered: tuple[str, ...]  # pages rendered (a page may render to the bytes it had)
     seconds: float
     full: bool = False
     deferred: tuple[tuple[Page, tuple | None], ...] = ()  # rendered later by `finish`
@@ -139,7 +139,7 @@ class IncrementalSite:
         self._unfinished = Change()
         self._warm_up()
         outputs = tuple(sorted(set(self.state.pages) | set(assets)))
-        return Outcome(outputs, (), len(self.state.pages), time.perf_counter() - started, full=True)
+        return Outcome(outputs, (), tuple(self.state.pages), time.perf_counter() - started, full=True)
 
     def _warm_up(self) -> None:
         """Compile the templates now (one page of each kind), not on the first edit."""
@@ -275,7 +275,7 @@ class IncrementalSite:
         self.sources.clean()
         self._unfinished = Change()
         self._pending = (self.state, renderer)
-        return Outcome(tuple(written), tuple(removed), len(now), time.perf_counter() - started, deferred=later)
+        return Outcome(tuple(written), tuple(removed), tuple(rendered), time.perf_counter() - started, deferred=later)
 
     def finish(self, outcome: Outcome) -> list[str]:
         """Render and write the pages a rebuild deferred; BuildFailed leaves them to the next."""
