@@ -191,7 +191,9 @@ def _check_url_names(f: _Fields) -> None:
     """Sections, tags and dateline cities become URL parts: each needs a letter or digit."""
     meta = f.meta
     named = [("section", meta.get("section")), ("dateline", meta.get("dateline"))]
-    named += [("tags", tag) for tag in meta.get("tags") or [] if isinstance(meta.get("tags"), list)]
+    tags = meta.get("tags")
+    if isinstance(tags, list):  # anything else is reported by _tags
+        named += [("tags", tag) for tag in tags]
     for key, value in named:
         if isinstance(value, dict):
             value = value.get("city")
