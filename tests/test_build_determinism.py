@@ -1,0 +1,133 @@
+"""Same input, same bytes; deleted articles leave no files; static/ copied; site templates win."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from conftest import build, page, tree_digest, write_site
+
+ARTICLES = {
+    "en/2024/05/talks.md": ({
+        "title": "Talks stall", "posted": "2024-05-03T07:55:00+09:00", "section": "World",
+        "tags": ["Gaza", "diplomacy"], "dateline": {"city": "Cairo", "local": "카이로"},
+        "correspondents": [{"name": "Kim Ki-yun", "local": "김기윤", "email": "pep@donga.com"}],
+        "story": "talks",
+    }, "Negotiators met.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"),
+    "ko/2024/05/talks.md": {"title": "협상 교착", "posted": "2024-05-03T07:55:00+09:00", "story": "talks",
+                            "tags": ["외교"], "correspondents": [{"name": "Kim Ki-yun", "local": "김기윤"}]},
+    "en/2024/05/rates.md": {"title": "Rates held", "posted": "2024-05-02T09:00:00+09:00", "tags": ["markets"],
+                            "section": "Economy"},
+    "en/2024/04/budget.md": {"title": "Budget passes", "posted": "2024-04-22T09:00:00+09:00",
+                             "section": "Politics", "tags": ["budget"]},
+}
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(make_site, build_site, tmp_path):
+    site = make_site(ARTICLES)
+    first = files_of(build_site(site, "--out", tmp_path / "one"))
+    second = files_of(build_site(site, "--out", tmp_path / "two", "--clean"))
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    again = files_of(build_site(site, "--out", tmp_path / "one"))
+    assert again == first
+
+
+def test_output_does_not_depend_on_where_the_site_lives(make_site, build_site, tmp_path):
+    """No absolute paths of the machine in the output."""
+    one = make_site(ARTICLES, name="here")
+    two = write_site(tmp_path / "elsewhere" / "deeper", ARTICLES)
+    assert files_of(build_site(one)) == files_of(build_site(two))
+
+
+def test_no_build_time_in_the_output(make_site, build_site):
+    out = build_site(make_site(ARTICLES))
+    today = dt.date.today()
+    stamps = {today.isoformat(), f"{today:%Y/%m/%d}", str(today.year)}
+    stamps.discard("2024")
+    for name, data in files_of(out).items():
+        if name.startswith("assets/"):
+            continue
+        text = data.decode("utf-8")
+        for stamp in stamps:
+            assert stamp not in text, f"{name} contains {stamp}"
+
+
+def test_a_deleted_article_disappears(make_site, build_site):
+    site = make_site(ARTICLES)
+    out = build_site(site)
+    gone = ["en/2024/04/22/budget/index.html", "en/tag/budget/index.html", "en/section/politics/index.html",
+            "en/2024/04/index.html"]
+    assert all((out / f).is_file() for f in gone)
+    (site / "content/en/2024/04/budget.md").unlink()
+    out = build_site(site)
+    assert [f for f in gone if (out / f).exists()] == []
+    for name in ("sitemap.xml", "en/feed.xml", "en/index.html"):
+        assert "budget" not in (out / name).read_text(encoding="utf-8").lower(), name
+    # No staging or old output folders are left beside the site.
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_an_edited_article_is_rebuilt(make_site, build_site):
+    """The body cache is keyed by content: an edit always shows."""
+    site = make_site(ARTICLES)
+    build_site(site)
+    path = site / "content/en/2024/05/rates.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("The first paragraph", "A rewritten paragraph"),
+                    encoding="utf-8")
+    out = build_site(site)
+    assert "A rewritten paragraph of the story." in page(out, "/en/2024/05/02/rates/").body.get_text()
+
+
+def test_static_files_are_copied_as_they_are(make_site, build_site):
+    png = bytes(range(256)) * 4
+    site = make_site(ARTICLES, static={"img/logo.png": png, "humans.txt": "Made in Seoul.\n",
+                                       "CNAME": "news.example.com\n"})
+    out = build_site(site)
+    assert (out / "img/logo.png").read_bytes() == png
+    assert (out / "humans.txt").read_text(encoding="utf-8") == "Made in Seoul.\n"
+    assert (out / "CNAME").is_file()
+    (site / "static/humans.txt").unlink()
+    out = build_site(site)
+    assert not (out / "humans.txt").exists()
+    assert (out / "img/logo.png").read_bytes() == png
+
+
+def test_a_static_file_may_not_replace_a_page(make_site, run_cli):
+    site = make_site(ARTICLES, static={"robots.txt": "User-agent: *\n"})
+    result = run_cli("build", "--site", site)
+    assert result.exit_code == 1, str(result)
+    assert any(line.startswith("static/robots.txt:") for line in result.error_lines), result.stderr
+
+
+def test_site_templates_override_theme_templates_by_name(make_site, build_site):
+    templates = {
+        # A whole replacement...
+        "404.html": "<!doctype html><html lang=\"en\"><title>Lost</title><p id=\"custom-404\">Gone.</p></html>\n",
+        # ...and one that extends the theme's base and overrides a block.
+        "article.html": ('{% extends "base.html" %}\n{% block main %}<h1 id="custom-article">'
+                         '{{ article.title }}</h1>{% endblock %}\n'),
+    }
+    out = build_site(make_site(ARTICLES, templates=templates))
+    lost = page(out, "/404.html")
+    assert lost.find(id="custom-404") is not None
+    article = page(out, "/en/2024/05/03/talks/")
+    assert article.find(id="custom-article").get_text() == "Talks stall"
+    assert article.head.find("link", rel="canonical") is not None  # the theme's base still applies
+    home = page(out, "/en/")
+    assert home.find(id="custom-article") is None and home.find(id="custom-404") is None
+
+
+def test_templates_folder_change_is_picked_up(make_site, build_site):
+    site = make_site(ARTICLES, templates={"robots.txt": "User-agent: *\nDisallow: /drafts/\n"})
+    out = build_site(site)
+    assert "Disallow: /drafts/" in (out / "robots.txt").read_text(encoding="utf-8").splitlines()
+    shutil.rmtree(site / "templates")
+    out = build_site(site)
+    assert "Disallow: /drafts/" not in (out / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert tree_digest(out)
