@@ -1,0 +1,44 @@
+"""Plain text -> Markdown that shows exactly that text (Python-Markdown with the build's extensions).
+
+Each paragraph is one line. Escaped everywhere: backslash, backtick, * _ [ ] { } (emphasis,
+links, footnotes, attribute lists), `<` before anything that could start a tag, autolink or
+comment, and `&` that would start an entity. At the start of a line also: headings (#),
+block quotes (>), list markers (- + * and "1."), rules, fenced code (~~~) and definitions (:).
+Quotes, dashes and other punctuation are left as written: the text stays readable.
+"""
+
+from __future__ import annotations
+
+import re
+
+EVERYWHERE = re.compile(r"[\\`*_\[\]{}]")
+TAG_START = re.compile(r"<(?=\S)")
+ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
+ORDERED = re.compile(r"^(\d+)\.")
+SPACES = re.compile(r"[ \t]+")
+
+
+def escape_paragraph(text: str) -> str:
+    """One paragraph of plain text as one Markdown line (runs of spaces and tabs collapsed)."""
+    text = SPACES.sub(" ", text).strip()
+    text = EVERYWHERE.sub(lambda m: "\\" + m.group(), text)
+    text = ENTITY.sub("&amp;", text)
+    text = TAG_START.sub("&lt;", text)
+    return _escape_line_start(text)
+
+
+def _escape_line_start(text: str) -> str:
+    ordered = ORDERED.match(text)
+    if ordered:
+        return f"{ordered.group(1)}\\.{text[ordered.end():]}"
+    if text.startswith("~"):
+        return "&#126;" + text[1:]
+    if text.startswith(":"):
+        return "&#58;" + text[1:]
+    if text[:1] in "#>+-":
+        return "\\" + text
+    return text
+
+
+def paragraphs_to_markdown(paragraphs: list[str] | tuple[str, ...]) -> str:
+    return "\n\n".join(escape_paragraph(p) for p in paragraphs if p.strip()) + "\n"

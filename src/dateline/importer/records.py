@@ -1,0 +1,100 @@
+"""The records passed between the importer's stages: frozen, so no stage edits another's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from dateline.errors import DatelineError
+
+
+class RawFileError(DatelineError):
+    """A raw file that cannot be read or understood; reported by name, the others still import."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass(frozen=True)
+class Place:
+    city: str  # English: what the dateline page's URL is made from
+    local: str = ""  # as the Korean sign-off wrote it: 카이로
+
+
+@dataclass(frozen=True)
+class SignoffEntry:
+    """One person in a sign-off line, as written: 카이로=김기윤 특파원 pep@donga.com."""
+
+    local: str  # 김기윤
+    title: str = ""  # 특파원, 선임기자, 논설위원 ...
+    post: str = ""  # a place in the title: 워싱턴 in "워싱턴 특파원"
+    place: str = ""  # the city before "=": 카이로
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Correspondent:
+    name: str
+    local: str = ""
+    email: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    """What one raw file says, before any site rule (slug, story, paths) is applied."""
+
+    path: Path
+    kind: str  # "page text" or "html"
+    lang: str  # "" when the file does not tell
+    title: str
+    posted: dt.datetime  # aware
+    updated: dt.datetime | None
+    paragraphs: tuple[str, ...]  # plain text, one paragraph each
+    signoff: tuple[SignoffEntry, ...] = ()
+    authors: tuple[str, ...] = ()  # bylines from page metadata, used when there is no sign-off
+    counterparts: tuple[str, ...] = ()  # languages of other editions the page points to
+    source: str = ""  # the page's canonical URL
+    translations: tuple[tuple[str, str], ...] = ()  # (language, URL) of the page's alternates
+    summary: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    lang: str = ""  # --lang: the edition, when the file cannot tell
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    story: str = ""
+    slug: str = ""
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class ImportedArticle:
+    """One article ready to be written: front matter values and the Markdown body."""
+
+    raw_path: Path
+    lang: str
+    title: str
+    slug: str
+    posted: dt.datetime
+    updated: dt.datetime | None = None
+    section: str = ""
+    tags: tuple[str, ...] = ()
+    dateline: Place | None = None
+    correspondents: tuple[Correspondent, ...] = ()
+    story: str = ""
+    translations: tuple[tuple[str, str], ...] = ()
+    source: str = ""
+    summary: str = ""
+    draft: bool = False
+    body: str = ""  # Markdown
+    warnings: tuple[str, ...] = ()
+
+    def relative_path(self) -> Path:
+        """content/<lang>/<yyyy>/<mm>/<slug>.md, relative to the site folder."""
+        return Path("content", self.lang, f"{self.posted:%Y}", f"{self.posted:%m}", f"{self.slug}.md")
