@@ -16,7 +16,16 @@ SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
 
 
 def init_site(target: Path, *, force: bool = False) -> list[Path]:
-    """Copy the scaffold into TARGET; never overwrite a file unless forced."""
+    """Copy the scaffold into TARGET, which must be new or empty unless forced.
+
+    Hidden entries (.git, .gitignore) do not count: `git init && dateline init .` works."""
+    if target.exists() and not target.is_dir():
+        raise DatelineError(f"{target} is a file, not a folder")
+    if target.is_dir() and not force:
+        present = sorted(p.name for p in target.iterdir() if not p.name.startswith("."))
+        if present:
+            names = ", ".join(present[:3]) + (" ..." if len(present) > 3 else "")
+            raise DatelineError(f"{target} is not empty ({names}); choose a new folder or use --force")
     files = sorted(p for p in SCAFFOLD_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     destinations = [target / p.relative_to(SCAFFOLD_DIR) for p in files]
     existing = [d for d in destinations if d.exists()]
