@@ -35,7 +35,7 @@ def import_command(raw, site_dir, lang, section, tags, story, slug, pair, draft,
     RAW may be files, folders (searched for .txt and .html files) and glob patterns.
     """
     config = _config(site_dir)
-    options = _options(config, lang, section, tags, story, slug)
+    options = _options(config, lang, section, tags, story, slug, draft)
     inputs = expand(raw)
     _check_counts(inputs.files, inputs.missing, pair, slug)
     outcomes = run_import(list(inputs.files), options, config, pair=pair, force=force, dry_run=dry_run)
@@ -53,7 +53,8 @@ def _config(site_dir: Path) -> Config:
         sys.exit(1)
 
 
-def _options(config: Config, lang: str | None, section: str, tags: str, story: str, slug: str) -> ImportOptions:
+def _options(config: Config, lang: str | None, section: str, tags: str, story: str, slug: str,
+             draft: bool) -> ImportOptions:
     if lang and config.language(lang) is None:
         codes = ", ".join(language.code for language in config.languages)
         raise click.BadParameter(f"{lang!r} is not one of this site's languages ({codes})", param_hint="--lang")
@@ -62,7 +63,7 @@ def _options(config: Config, lang: str | None, section: str, tags: str, story: s
     if story != story.strip() or "\n" in story:
         raise click.BadParameter("a story key is one line without surrounding spaces", param_hint="--story")
     tag_list = tuple(dict.fromkeys(t.strip() for t in tags.split(",") if t.strip()))
-    return ImportOptions(lang=lang or "", section=section.strip(), tags=tag_list, story=story, slug=slug)
+    return ImportOptions(lang=lang or "", section=section.strip(), tags=tag_list, story=story, slug=slug, draft=draft)
 
 
 def _check_counts(files, missing, pair: bool, slug: str) -> None:

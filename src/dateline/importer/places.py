@@ -53,5 +53,5 @@ def resolve_place(local: str, table: dict[str, str]) -> tuple[Place, str]:
         return Place(city, local), ""
     city = romanize_place(local)
     warning = (f"unknown place {local!r}: written as city {city!r}; "
-               f'add it to [places] in dateline.toml ({local} = "English name")')
+               f'add it to [places] in dateline.toml: "{local}" = "English name"')
     return Place(city, local), warning
