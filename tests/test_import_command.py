@@ -444,3 +444,31 @@ def test_usage_errors_exit_2_and_write_nothing(make_site, run_cli):
 def test_a_site_without_config_is_an_error(run_cli, tmp_path):
     result = run_cli("import", "--site", tmp_path, raw("editorial.en.txt"))
     assert result.exit_code == 1 and "no dateline.toml here" in result.stderr
+
+
+def test_hreflang_region_tags_become_site_language_codes(make_site, run_cli, tmp_path):
+    page = tmp_path / "region.html"
+    page.write_text(
+        "<html lang='en-US'><head><link rel='canonical' href='https://a.example/en/story'>"
+        "<link rel='alternate' hreflang='ko-KR' href='https://a.example/ko/story'>"
+        "<link rel='alternate' hreflang='en-GB' href='https://a.example/uk/story'>"
+        "<link rel='alternate' hreflang='ja' href='/ja/story'>"
+        "<meta property='article:published_time' content='2024-05-01T10:00:00+09:00'>"
+        "<title>Region tags</title></head><body><article><h1>Region tags</h1>"
+        "<p>A paragraph long enough to count as the article's text for the extractor to keep it.</p>"
+        "</article></body></html>", encoding="utf-8")
+    site = import_site(make_site)
+    assert run_import(run_cli, site, page).exit_code == 0
+    post = article(site, "content/en/2024/05/region-tags.md")
+    assert post["translations"] == {"ko": "https://a.example/ko/story", "ja": "https://a.example/ja/story"}
+    loads_cleanly(site, "content/en/2024/05/region-tags.md")
+
+
+def test_a_page_that_is_not_an_article(make_site, run_cli, tmp_path):
+    page = tmp_path / "login.html"
+    page.write_text("<html lang='en'><head><title>Log in</title></head><body><form><input name=x></form>"
+                    "</body></html>", encoding="utf-8")
+    site = import_site(make_site)
+    result = run_import(run_cli, site, page)
+    assert result.exit_code == 1
+    assert f"error: {page}: no article text found in the page (is it an article page?)" in result.error_lines

@@ -258,3 +258,22 @@ def test_page_text_header_is_read_strictly_from_the_top():
 def test_page_text_that_is_not_understood(text, reason):
     with pytest.raises(RawFileError, match=reason):
         parse_page_text(Path("a.txt"), text, SEOUL)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Posted May. 03, 2024 07:55 KST", "2024-05-03T07:55:00+09:00"),
+    ("Posted May. 02, 2024 22:55 (UTC)", "2024-05-03T07:55:00+09:00"),
+    ("입력 2024.05.03. 오후 3:10", "2024-05-03T15:10:00+09:00"),
+    ("입력 2024-05-03 오전 12:05", "2024-05-03T00:05:00+09:00"),
+])
+def test_named_zones_and_korean_am_pm(line, expected):
+    assert stamp_times(line)[0].isoformat() == expected
+
+
+def test_a_deck_under_the_headline_becomes_the_summary():
+    text = ("Go to contents\nHeadline\nA deck that sums the story up.\n한국어\n"
+            "Posted May. 03, 2024 07:55,\nBody paragraph.\n")
+    raw = parse_page_text(Path("a.txt"), text, SEOUL)
+    assert raw.summary == "A deck that sums the story up."
+    assert raw.counterparts == ("ko",)
+    assert raw.paragraphs == ("Body paragraph.",)

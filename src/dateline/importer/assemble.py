@@ -21,7 +21,7 @@ from dateline.importer.bylines import from_authors, from_signoff
 from dateline.importer.existing import SiteContent
 from dateline.importer.markdown_escape import paragraphs_to_markdown
 from dateline.importer.records import ImportedArticle, ImportOptions, RawArticle, RawFileError
-from dateline.importer.slugs import ascii_slug, headline_slug, romanized_slug
+from dateline.importer.slugs import ascii_slug, headline_slug, is_valid_slug, romanized_slug
 
 
 def site_language(raw: RawArticle, options: ImportOptions, config: Config) -> tuple[str, list[str]]:
@@ -60,7 +60,7 @@ def choose_slug(raw: RawArticle, lang: str, options: ImportOptions, *, partner_s
     if is_english_headline(raw, lang):
         slug = ascii_slug(raw.title)
     else:
-        slug = story or romanized_slug(raw.title)
+        slug = (story if is_valid_slug(story) else "") or romanized_slug(raw.title)
     if not slug:
         raise RawFileError(raw.path, "cannot make a slug from the headline; pass --slug")
     return slug
@@ -82,8 +82,7 @@ def linked_story(raw: RawArticle, site: SiteContent) -> tuple[str, set[str], lis
 def assemble(raw: RawArticle, lang: str, options: ImportOptions, config: Config, *, slug: str,
              story: str, in_site: set[str] = frozenset(), warnings: list[str] = ()) -> ImportedArticle:
     byline = from_signoff(raw.signoff, config) if raw.signoff else from_authors(raw.authors, config)
-    translations = tuple((code, url) for code, url in raw.translations
-                         if code not in in_site and match_language(code, config) not in in_site)
+    translations = site_translations(raw, lang, config, in_site)
     return ImportedArticle(
         raw_path=raw.path, lang=lang, title=raw.title, slug=slug, posted=raw.posted, updated=raw.updated,
         section=options.section, tags=options.tags, dateline=byline.dateline,
@@ -92,6 +91,16 @@ def assemble(raw: RawArticle, lang: str, options: ImportOptions, config: Config,
         body=paragraphs_to_markdown(raw.paragraphs),
         warnings=tuple(dict.fromkeys([*raw.warnings, *warnings, *byline.warnings])),
     )
+
+
+def site_translations(raw: RawArticle, lang: str, config: Config, in_site: set[str]) -> tuple[tuple[str, str], ...]:
+    """hreflang alternates under the site's language codes (ko-KR -> ko), less those in the site."""
+    found: dict[str, str] = {}
+    for tag, url in raw.translations:
+        code = match_language(tag, config) or tag
+        if code != lang and code not in in_site and tag not in in_site:
+            found.setdefault(code, url)
+    return tuple(found.items())
 
 
 def import_one(raw: RawArticle, options: ImportOptions, config: Config, site: SiteContent) -> ImportedArticle:

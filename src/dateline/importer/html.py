@@ -24,6 +24,7 @@ from dateline.importer.stamps import parse_iso, parse_time_line, resolve
 
 PUBLISHED = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
              "dc.date.issued", "dc.date", "date", "sailthru.date")
+NO_TEXT = "no article text found in the page (is it an article page?)"
 MODIFIED = ("article:modified_time", "og:updated_time", "datemodified", "lastmod", "dc.date.modified")
 
 
@@ -38,17 +39,19 @@ def parse_html_page(path: Path, text: str, tz: ZoneInfo) -> RawArticle:
         include_images=False, favor_precision=True,
     )
     found = extracted.as_dict() if extracted is not None and hasattr(extracted, "as_dict") else (extracted or {})
+    lines = [line for line in (clean_line(raw) for raw in (found.get("text") or "").split("\n")) if line]
+    if not lines:
+        raise RawFileError(path, NO_TEXT)
     title = _first(ld.get("headline"), found.get("title"), meta.get("og:title"), _h1(tree))
     if not title:
         raise RawFileError(path, "no headline found in the page")
-    lines = [clean_line(line) for line in (found.get("text") or "").split("\n")]
-    paragraphs, stamps = _body_lines([line for line in lines if line], title)
+    paragraphs, stamps = _body_lines(lines, title)
     source = canonical_url(tree, meta)
     lang = page_language(tree, meta, ld) or guess_language(paragraphs)
     posted, updated, warnings = _times(path, meta, ld, stamps, found.get("date") or "", tz)
     body, signoff = split_signoff(paragraphs)
     if not body:
-        raise RawFileError(path, "no article text found in the page (is it an article page?)")
+        raise RawFileError(path, NO_TEXT)
     translations = alternates(tree, source, lang)
     return RawArticle(
         path=path, kind="html", lang=lang, title=" ".join(title.split()), posted=posted, updated=updated,

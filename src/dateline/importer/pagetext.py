@@ -11,8 +11,9 @@ English edition::
     카이로=김기윤 특파원 pep@donga.com
 
 Korean edition: 본문 바로가기, headline, 입력 2024-05-03 07:55, 업데이트 ..., English, paragraphs,
-sign-off. The header is read strictly from the top (skip link, headline, then only time lines
-and language-switch lines), so body text that mentions "Posted" or "Updated" stays body text.
+sign-off. The header is read strictly from the top (skip link, headline, a deck of at most
+two lines, then only time lines and language-switch lines), so body text that mentions
+"Posted" or "Updated" stays body text. A deck becomes the summary.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ SKIP_LINKS = {"go to contents": "en", "skip to content": "en", "skip to main con
 SWITCHES = {"한국어": "ko", "korean": "ko", "english": "en", "영문": "en", "영문판": "en",
             "中文": "zh", "日本語": "ja"}
 INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+MAX_DECK = 2
 EXPECTED = "expected 'Posted May. 03, 2024 07:55' or '입력 2024-05-03 07:55' under the headline"
 
 
@@ -46,6 +48,7 @@ def parse_page_text(path: Path, text: str, tz: ZoneInfo) -> RawArticle:
     title, rest = lines[0], lines[1:]
     if parse_time_line(title):
         raise RawFileError(path, "no headline: the first line is a time line")
+    deck, rest = _deck(rest)
     stamps, counterparts, body = _header(rest)
     posted_stamps = [s for s in stamps if s.label == "posted"]
     if not posted_stamps:
@@ -59,7 +62,7 @@ def parse_page_text(path: Path, text: str, tz: ZoneInfo) -> RawArticle:
         path=path, kind="page text", lang=lang, title=title, posted=posted, updated=updated,
         paragraphs=tuple(body), signoff=signoff,
         counterparts=tuple(c for c in dict.fromkeys(counterparts) if c != lang),
-        warnings=tuple(warnings),
+        summary=" ".join(deck), warnings=tuple(warnings),
     )
 
 
@@ -67,6 +70,16 @@ def _skip_link(lines: list[str]) -> tuple[str, list[str]]:
     if lines and lines[0].casefold() in SKIP_LINKS:
         return SKIP_LINKS[lines[0].casefold()], lines[1:]
     return "", lines
+
+
+def _deck(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A subheadline of up to MAX_DECK lines between the headline and the time lines (-> summary)."""
+    for number, line in enumerate(lines[: MAX_DECK + 1]):
+        if parse_time_line(line):
+            switches = [s for s in lines[:number] if s.casefold() in SWITCHES]
+            deck = [s for s in lines[:number] if s.casefold() not in SWITCHES]
+            return deck, switches + lines[number:]
+    return [], lines
 
 
 def _header(lines: list[str]) -> tuple[list[Stamp], list[str], list[str]]:

@@ -3,7 +3,8 @@
 English: ``Posted May. 03, 2024 07:55,`` and ``Updated Sept. 1, 2024 9:05 PM`` (the year may be
 left out of Updated: it is then the one that does not put Updated before Posted).
 Korean: ``입력 2024-05-03 07:55`` and ``업데이트 2024-05-03 09:10`` (also 수정, and 2024.05.03).
-Both lines may stand on one line of text.
+Both lines may stand on one line of text; 오전/오후 (a.m./p.m.) and a trailing KST, UTC or GMT
+are understood (a named zone is converted into the site's timezone).
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ EN_STAMP = (
     r"(?:\s+(?P<year>\d{4}),?)?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
     r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?"
 )
+ZONE = r"(?:\s*\(?(?P<zone>KST|UTC|GMT)\)?)?"
 ISO_STAMP = (
     r"(?P<iy>\d{4})\s*[-./]\s*(?P<im>\d{1,2})\s*[-./]\s*(?P<id>\d{1,2})\.?"
-    r"(?:\s+|T)(?P<ih>\d{1,2}):(?P<imin>\d{2})(?::\d{2})?"
+    r"(?:\s+|T)(?:(?P<kampm>오전|오후)\s*)?(?P<ih>\d{1,2}):(?P<imin>\d{2})(?::\d{2})?"
 )
 EN_LABELS = {"posted": "posted", "updated": "updated"}
 KO_LABELS = {"입력": "posted", "업데이트": "updated", "수정": "updated", "최종수정": "updated"}
 LABEL = r"(?P<label>Posted|Updated|최종수정|입력|업데이트|수정)"
-ONE = re.compile(rf"{LABEL}\s*:?\s*(?:{EN_STAMP}|{ISO_STAMP})", re.I)
+ONE = re.compile(rf"{LABEL}\s*:?\s*(?:{EN_STAMP}|{ISO_STAMP}){ZONE}", re.I)
+ZONES = {"kst": "Asia/Seoul", "utc": "UTC", "gmt": "UTC"}
 FILLER = re.compile(r"[\s,|·]*")
 
 
@@ -69,9 +72,14 @@ def _month(name: str) -> int | None:
 def resolve(stamp: Stamp, tz: ZoneInfo, after: dt.datetime | None = None) -> dt.datetime:
     """The stamp as an aware time; a stamp without a year takes the one that keeps it after `after`."""
     g = stamp.fields
+    if g.get("zone"):  # "07:55 KST": the page names its zone; written in the site's
+        return resolve(Stamp(stamp.label, stamp.edition, {**g, "zone": None}),
+                       ZoneInfo(ZONES[g["zone"].lower()]), after).astimezone(tz)
     if g.get("iy"):
-        fields = (int(g["iy"]), int(g["im"]), int(g["id"]), int(g["ih"]), int(g["imin"]))
-        return _aware(*fields, tz)
+        hour = int(g["ih"])
+        if g.get("kampm"):
+            hour = hour % 12 + (12 if g["kampm"] == "오후" else 0)
+        return _aware(int(g["iy"]), int(g["im"]), int(g["id"]), hour, int(g["imin"]), tz)
     hour = int(g["hour"])
     if g.get("ampm"):
         pm = g["ampm"].lower().startswith("p")
