@@ -56,3 +56,19 @@ def test_saved_page_keeps_its_translation_link(make_site, run_cli, build_site):
     soup = page(out, "/en/2024/06/10/seoul-stocks-rally-on-chip-exports/")
     assert soup.find("a", hreflang="ko")["href"] == "https://www.example-herald.co.kr/news/2024/06/seoul-stocks-rally-ko"
     assert "<script>alert(1)</script>" in soup.get_text()
+
+
+def test_the_sample_sites_article_is_what_import_makes(run_cli, tmp_path):
+    """The repository's copy of the Israel-Hamas article is the importer's output, byte for byte."""
+    from conftest import REPO
+
+    site = tmp_path / "sample"
+    (site / "data").mkdir(parents=True)
+    (site / "dateline.toml").write_bytes((REPO / "dateline.toml").read_bytes())
+    (site / "data" / "staff.toml").write_bytes((REPO / "data" / "staff.toml").read_bytes())
+    result = run_cli("import", "--site", site, raw("israel-hamas-ceasefire-stalemate.en.txt"),
+                     "--story", "israel-hamas-ceasefire", "--slug", "israel-hamas-ceasefire-stalemate",
+                     "--section", "World", "--tags", "Middle East, Gaza, diplomacy")
+    assert result.exit_code == 0, result
+    relative = "content/en/2024/05/israel-hamas-ceasefire-stalemate.md"
+    assert (site / relative).read_text(encoding="utf-8") == (REPO / relative).read_text(encoding="utf-8")
