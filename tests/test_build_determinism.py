@@ -6,7 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from conftest import build, page, tree_digest, write_site
+from conftest import page, write_site
 
 ARTICLES = {
     "en/2024/05/talks.md": ({
@@ -130,4 +130,17 @@ def test_templates_folder_change_is_picked_up(make_site, build_site):
     shutil.rmtree(site / "templates")
     out = build_site(site)
     assert "Disallow: /drafts/" not in (out / "robots.txt").read_text(encoding="utf-8").splitlines()
-    assert tree_digest(out)
+
+
+def test_parallel_build_matches_a_serial_one(make_site, build_site, tmp_path):
+    """Past 400 pages the render is spread over worker processes: same bytes as one process."""
+    articles = {f"en/2024/05/s{n:03}.md": {"title": f"Story {n}", "posted": f"2024-05-{n % 28 + 1:02}T09:{n % 60:02}:00+09:00",
+                                           "tags": [f"tag {n}"], "story": f"s{n}" if n % 2 else ""}
+                for n in range(210)}
+    articles.update({f"ko/2024/05/s{n:03}.md": {"title": f"기사 {n}", "posted": "2024-05-02T09:00:00+09:00",
+                                                "story": f"s{n}"} for n in range(1, 40, 2)})
+    site = make_site(articles)
+    serial = build_site(site, "--jobs", "1", "--out", tmp_path / "serial")
+    parallel = build_site(site, "--jobs", "2", "--out", tmp_path / "parallel")
+    assert sum(1 for _ in parallel.rglob("index.html")) > 400
+    assert files_of(serial) == files_of(parallel)

@@ -350,3 +350,86 @@ def test_body_markdown_extensions(make_site, build_site, html):
     assert "The source." in story.get_text()
     quoted = next(p for p in story.find_all("p") if "she said" in p.get_text())
     assert quoted.get_text() == "\u201cQuoted,\u201d she said \u2013 it\u2019s done\u2026"
+
+
+# ---- correspondents: one identity across editions -----------------------------------------
+
+STAFF = """\
+[[person]]
+name = "Kim Ki-yun"
+local = "김기윤"
+email = "pep@donga.com"
+role = "correspondent"
+bio = "Cairo correspondent."
+"""
+
+
+def test_staff_registry_joins_bylines_written_in_either_script(make_site, build_site):
+    out = build_site(make_site({
+        "en/a.md": {"title": "A", "posted": "2024-05-03T07:55:00+09:00", "correspondents": ["Kim Ki-yun"]},
+        "ko/a.md": {"title": "가", "posted": "2024-05-03T07:55:00+09:00", "correspondents": ["김기윤"]},
+    }, data={"staff.toml": STAFF}))
+    for lang, own, other in (("en", "Kim Ki-yun", "김기윤"), ("ko", "김기윤", "Kim Ki-yun")):
+        profiles = sorted(p.name for p in (out / lang / "correspondent").iterdir())
+        assert profiles == ["kim-ki-yun"], (lang, profiles)
+        soup = page(out, f"/{lang}/correspondent/kim-ki-yun/")
+        text = soup.body.get_text(" ")
+        assert own in text and other in text and "Cairo correspondent." in text
+        assert soup.body.find("a", href="mailto:pep@donga.com") is not None
+        article = page(out, f"/{lang}/2024/05/03/a/")
+        byline = article.body.find("a", href=f"/{lang}/correspondent/kim-ki-yun/")
+        assert byline is not None and byline.get_text(strip=True) == own
+
+
+def test_bylines_with_one_email_are_one_person(make_site, build_site):
+    out = build_site(make_site({
+        "en/a.md": {"title": "A", "posted": "2024-05-03T07:55:00+09:00",
+                    "correspondents": [{"name": "Lee Ji-hyun", "email": "jh@example.com"}]},
+        "ko/a.md": {"title": "가", "posted": "2024-05-03T07:55:00+09:00",
+                    "correspondents": [{"name": "Lee Ji-hyun", "local": "이지현", "email": "JH@example.com"}]},
+    }))
+    assert sorted(p.name for p in (out / "en/correspondent").iterdir()) == ["lee-ji-hyun"]
+    assert sorted(p.name for p in (out / "ko/correspondent").iterdir()) == ["lee-ji-hyun"]
+    assert "이지현" in page(out, "/en/correspondent/lee-ji-hyun/").body.get_text(" ")
+
+
+def test_a_draft_counterpart_is_not_linked(make_site, build_site):
+    site = make_site({
+        "en/a.md": {"title": "A", "posted": "2024-05-03T07:55:00+09:00", "story": "s"},
+        "ko/a.md": {"title": "가", "posted": "2024-05-03T07:55:00+09:00", "story": "s", "draft": True},
+    })
+    out = build_site(site)
+    soup = page(out, "/en/2024/05/03/a/")
+    assert head_alternates(soup) == {"en": BASE + "/en/2024/05/03/a/"}
+    assert not [a for a in soup.find_all("a", href=True) if a["href"].startswith("/ko/20")]
+    assert "translationOfWork" not in news_article(soup) and "workTranslation" not in news_article(soup)
+    out = build_site(site, "--drafts")
+    assert head_alternates(page(out, "/en/2024/05/03/a/"))["ko"] == BASE + "/ko/2024/05/03/a/"
+
+
+# ---- how files are written ------------------------------------------------------------------
+
+
+def test_windows_line_endings(make_site, build_site):
+    text = ("---\r\ntitle: Carriage returns\r\nposted: 2024-05-03T07:55:00+09:00\r\ntags: [a, b]\r\n---\r\n"
+            "\r\nFirst paragraph.\r\n\r\nSecond paragraph.\r\n")
+    out = build_site(make_site({"en/crlf.md": text}))
+    soup = page(out, "/en/2024/05/03/crlf/")
+    assert soup.body.find("h1").get_text(strip=True) == "Carriage returns"
+    assert news_article(soup)["description"] == "First paragraph."
+    assert soup.body.find("a", href="/en/tag/b/") is not None
+
+
+def test_windows_line_endings_keep_error_lines(make_site, run_cli):
+    text = "---\r\ntitle: CRLF\r\nposted: 2024-05-03T07:55:00+09:00\r\nupdated: 2024-05-01\r\n---\r\n\r\nBody.\r\n"
+    result = run_cli("build", "--site", make_site({"en/crlf.md": text}))
+    assert result.exit_code == 1
+    assert any(line.startswith("content/en/crlf.md:4: ") for line in result.error_lines), result.stderr
+
+
+def test_a_horizontal_rule_in_the_body_is_not_front_matter(make_site, build_site):
+    body = "Before the rule.\n\n---\n\nAfter the rule.\n"
+    out = build_site(make_site({"en/rule.md": ({"title": "Rule", "posted": "2024-05-03T07:55:00+09:00"}, body)}))
+    story = page(out, "/en/2024/05/03/rule/").body
+    assert story.find("hr") is not None
+    assert "After the rule." in story.get_text()
