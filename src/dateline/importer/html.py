@@ -122,7 +122,8 @@ def alternates(tree, source: str, lang: str) -> tuple[tuple[str, str], ...]:
 
 def page_language(tree, meta: dict[str, str], ld: dict) -> str:
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    lang = lang or meta.get("content-language", "") or str(ld.get("inLanguage") or "")
+    in_language = ld.get("inLanguage")
+    lang = lang or meta.get("content-language", "") or (in_language if isinstance(in_language, str) else "")
     lang = lang or meta.get("og:locale", "").replace("_", "-")
     return lang.strip().lower()
 
