@@ -472,3 +472,15 @@ def test_a_page_that_is_not_an_article(make_site, run_cli, tmp_path):
     result = run_import(run_cli, site, page)
     assert result.exit_code == 1
     assert f"error: {page}: no article text found in the page (is it an article page?)" in result.error_lines
+
+
+def test_page_times_are_in_the_sites_own_timezone(make_site, run_cli):
+    site = make_site(timezone="America/New_York")
+    result = run_import(run_cli, site, raw("israel-hamas-ceasefire-stalemate.en.txt"), raw("seoul-stocks.en.html"))
+    assert result.exit_code == 0, result
+    assert iso(article(site, SAMPLE)["posted"]) == "2024-05-03T07:55:00-04:00"
+    stocks = article(site, "content/en/2024/06/seoul-stocks-rally-on-chip-exports.md")
+    assert iso(stocks["posted"]) == "2024-06-10T01:05:00-04:00"  # 05:05Z, written in New York time
+    # No registry in this site: the name is romanized, with a warning.
+    assert article(site, SAMPLE)["correspondents"][0]["name"] == "Kim Gi-yun"
+    assert "김기윤 (pep@donga.com) is not in the staff registry" in result.stdout
