@@ -144,3 +144,25 @@ def test_parallel_build_matches_a_serial_one(make_site, build_site, tmp_path):
     parallel = build_site(site, "--jobs", "2", "--out", tmp_path / "parallel")
     assert sum(1 for _ in parallel.rglob("index.html")) > 400
     assert files_of(serial) == files_of(parallel)
+
+
+def test_clean_drops_the_cache_and_leftovers_of_interrupted_builds(make_site, build_site):
+    site = make_site(ARTICLES)
+    first = files_of(build_site(site))
+    assert (site / ".dateline-cache").is_dir()
+    leftovers = [site / ".site.staging-x1", site / ".site.old-x2"]
+    for folder in leftovers:
+        (folder / "en").mkdir(parents=True)
+    stale = site / ".dateline-cache" / "bodies-stale.pickle"
+    stale.write_bytes(b"not a pickle")
+    assert files_of(build_site(site, "--clean")) == first
+    assert not any(folder.exists() for folder in leftovers)
+    assert not stale.exists()
+
+
+def test_a_damaged_cache_is_ignored(make_site, build_site):
+    site = make_site(ARTICLES)
+    first = files_of(build_site(site))
+    for cached in (site / ".dateline-cache").iterdir():
+        cached.write_bytes(b"\x80garbage")
+    assert files_of(build_site(site)) == first

@@ -283,3 +283,21 @@ def test_check_reports_content_errors(make_site, build_site):
     result = cli("check", "--site", site)
     assert result.exit_code == 1, str(result)
     assert any(line.startswith("content/en/bad.md:3:") for line in result.error_lines), result.stderr
+
+
+def test_site_defaults_to_the_current_folder(make_site, monkeypatch):
+    site = make_site(GOOD)
+    monkeypatch.chdir(site)
+    result = cli("build", "--quiet")
+    assert result.exit_code == 0, str(result)
+    assert (site / "site/en/2024/05/03/talks/index.html").is_file()
+    assert cli("check").exit_code == 0
+
+
+def test_build_reports_progress_to_the_end(make_site):
+    from dateline.build import build_site
+    from dateline.config import load_config
+
+    seen = []
+    result = build_site(load_config(make_site(GOOD)), jobs=1, progress=lambda *event: seen.append(event))
+    assert seen and seen[-1] == ("render", result.pages, result.pages)
