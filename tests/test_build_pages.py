@@ -433,3 +433,15 @@ def test_a_horizontal_rule_in_the_body_is_not_front_matter(make_site, build_site
     story = page(out, "/en/2024/05/03/rule/").body
     assert story.find("hr") is not None
     assert "After the rule." in story.get_text()
+
+
+def test_original_language_decides_a_same_minute_tie(make_site, build_site):
+    same = "2024-05-03T07:55:00+09:00"
+    out = build_site(make_site({
+        "en/a.md": {"title": "A", "posted": same, "story": "s"},
+        "ko/a.md": {"title": "가", "posted": same, "story": "s"},
+    }, extra_config='original_language = "en"'))
+    en_data = news_article(page(out, "/en/2024/05/03/a/"))
+    ko_data = news_article(page(out, "/ko/2024/05/03/a/"))
+    assert ids(en_data.get("workTranslation")) == {BASE + "/ko/2024/05/03/a/"}
+    assert ids(ko_data.get("translationOfWork")) == {BASE + "/en/2024/05/03/a/"}
