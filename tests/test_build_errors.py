@@ -345,8 +345,9 @@ def test_template_arithmetic_error(site):
 @pytest.mark.xfail(strict=True, reason=(
     "build swaps the whole --out folder for the new site (write.StagedOutput.commit): "
     "`dateline build --out .` (or --out content, --out templates) replaces the site's own folder, "
-    "deleting content/, templates/ and dateline.toml; --out with a parent of the site ends in an "
-    "OSError traceback. Nothing refuses an output folder that holds or is inside the site's sources"))
+    "deleting content/, templates/ and dateline.toml; --out /abs/path/of/the/site's/parent replaces "
+    "that parent, deleting the site and everything beside it (--out .. ends in an OSError traceback). "
+    "Nothing refuses an output folder that holds or is inside the site's sources"))
 @pytest.mark.parametrize("out", [".", "content", "templates", "SITE", "PARENT"])
 def test_output_folder_that_would_swallow_the_sources_is_refused(site, out):
     add_template(site, "robots.txt", "User-agent: *\n")
