@@ -277,3 +277,16 @@ def test_a_deck_under_the_headline_becomes_the_summary():
     assert raw.summary == "A deck that sums the story up."
     assert raw.counterparts == ("ko",)
     assert raw.paragraphs == ("Body paragraph.",)
+
+
+def test_an_english_edition_page_with_a_korean_headline_gets_a_romanized_slug(tmp_path):
+    from dateline.config import load_config
+    from dateline.importer.assemble import import_one
+    from dateline.importer.existing import SiteContent
+    from dateline.importer.records import ImportOptions
+
+    (tmp_path / "dateline.toml").write_text('[languages.en]\n[languages.ko]\n', encoding="utf-8")
+    config = load_config(tmp_path)
+    raw = parse_page_text(Path("a.txt"), "Go to contents\n휴전 협상\nPosted May. 03, 2024 07:55\nBody.\n", SEOUL)
+    imported = import_one(raw, ImportOptions(), config, SiteContent([]))
+    assert (imported.lang, imported.slug) == ("en", "hyujeon-hyeopsang")

@@ -58,7 +58,7 @@ def choose_slug(raw: RawArticle, lang: str, options: ImportOptions, *, partner_s
     if partner_slug:
         return partner_slug
     if is_english_headline(raw, lang):
-        slug = ascii_slug(raw.title)
+        slug = ascii_slug(raw.title) or romanized_slug(raw.title)
     else:
         slug = (story if is_valid_slug(story) else "") or romanized_slug(raw.title)
     if not slug:
