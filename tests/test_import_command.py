@@ -484,3 +484,14 @@ def test_page_times_are_in_the_sites_own_timezone(make_site, run_cli):
     # No registry in this site: the name is romanized, with a warning.
     assert article(site, SAMPLE)["correspondents"][0]["name"] == "Kim Gi-yun"
     assert "김기윤 (pep@donga.com) is not in the staff registry" in result.stdout
+
+
+def test_without_a_working_extractor_only_html_pages_fail(make_site, run_cli, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # `import trafilatura` now raises ImportError
+    site = import_site(make_site)
+    result = run_import(run_cli, site, raw("editorial.en.txt"), raw("seoul-stocks.en.html"))
+    assert result.exit_code == 1
+    assert any("seoul-stocks.en.html: saved HTML pages need trafilatura" in line for line in result.error_lines)
+    assert list(content_files(site)) == ["content/en/2024/05/editorial-aid-must-reach-gaza-now.md"]

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from dateline.importer.pagetext import SKIP_LINKS, SWITCHES, clean_line
 from dateline.importer.records import RawArticle, RawFileError
@@ -34,6 +33,7 @@ def parse_html_page(path: Path, text: str, tz: ZoneInfo) -> RawArticle:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise RawFileError(path, f"not an HTML page ({exc})") from None
     meta, ld = page_meta(tree), json_ld_article(tree)
+    trafilatura = _trafilatura(path)
     extracted = trafilatura.bare_extraction(
         text, with_metadata=True, include_comments=False, include_tables=False,
         include_images=False, favor_precision=True,
@@ -59,6 +59,15 @@ def parse_html_page(path: Path, text: str, tz: ZoneInfo) -> RawArticle:
         counterparts=tuple(code for code, _ in translations), source=source,
         translations=translations, summary=_summary(meta, body), warnings=tuple(warnings),
     )
+
+
+def _trafilatura(path: Path):
+    """Imported here, so that a broken extractor install costs HTML pages only, not page text."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise RawFileError(path, f"saved HTML pages need trafilatura, which cannot be loaded here ({exc})") from None
+    return trafilatura
 
 
 def page_meta(tree) -> dict[str, str]:
