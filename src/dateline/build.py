@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import jinja2
 
 from dateline.cache import clear_cache, load_body_cache, save_body_cache
 from dateline.config import Config
@@ -175,7 +174,7 @@ def _render_chunk(page_numbers: list[int]) -> tuple[int, list[ContentError]]:
         page = pages[number]
         try:
             staged.write(page.output, renderer.render(page))
-        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+        except Exception as exc:  # whatever a template raises ({{ 1 / 0 }} too) is reported, not a traceback
             return done, [template_error(renderer.config, exc)]
         done += 1
     return done, []

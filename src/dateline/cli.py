@@ -46,6 +46,9 @@ def user_errors():
 
 
 def open_config(site_dir: Path, **overrides) -> Config:
+    if overrides.get("out_dir") is not None:
+        # A path typed on the command line is relative to where it was typed, not to --site.
+        overrides["out_dir"] = Path(overrides["out_dir"]).resolve()
     with user_errors():
         return load_config(site_dir, **overrides)
 
@@ -145,20 +148,8 @@ def init(directory: Path, force: bool) -> None:
     click.echo(f"Next: cd {directory} && dateline build && dateline serve --watch")
 
 
-def _register_optional_commands() -> None:
-    # import and serve live in their own modules; a missing one must not break the rest.
-    try:
-        from dateline.importer.command import import_command
-    except ImportError:
-        pass
-    else:
-        main.add_command(import_command)
-    try:
-        from dateline.serve import serve_command
-    except ImportError:
-        pass
-    else:
-        main.add_command(serve_command)
+from dateline.importer.command import import_command  # noqa: E402  (commands in their own modules)
+from dateline.serve import serve_command  # noqa: E402
 
-
-_register_optional_commands()
+main.add_command(import_command)
+main.add_command(serve_command)

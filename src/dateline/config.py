@@ -130,7 +130,22 @@ def load_config(
     config = replace(config, **overrides)
     if not config.out_dir.is_absolute():
         config = replace(config, out_dir=(site / config.out_dir))
+    config = replace(config, out_dir=config.out_dir.resolve())
+    check_output_folder(config)
     return replace(config, staff=load_staff(config))
+
+
+def check_output_folder(config: Config) -> None:
+    """The output folder is replaced whole on every build: it must hold nothing else of value."""
+    out, site = config.out_dir, config.site_dir
+    where = "--out" if out != (site / "site").resolve() else CONFIG_NAME
+    sources = [site / name for name in ("content", "templates", "static", "data")]
+    if out == site or site.is_relative_to(out):
+        raise ConfigError(where, f"the output folder {out} holds the site itself; choose a folder of its own, such as site/")
+    if any(out.is_relative_to(folder) for folder in sources):
+        raise ConfigError(where, f"the output folder {out} is inside the site's sources; choose a folder of its own, such as site/")
+    if out.is_dir() and any(out.iterdir()) and not (out / "404.html").is_file():
+        raise ConfigError(where, f"{out} is not empty and was not built by dateline; it would be replaced whole. Remove it or choose another folder")
 
 
 def _toml_error_line(message: str) -> int:

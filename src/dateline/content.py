@@ -198,7 +198,7 @@ def _check_url_names(f: _Fields) -> None:
         if isinstance(value, dict):
             value = value.get("city")
         if isinstance(value, str) and value.strip() and not slugify(value):
-            f.error(key, f"{value!r} has no letter or digit to make a URL from")
+            f.error(key, f"'{key}' value {value!r} has no letter or digit to make a URL from")
 
 
 def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.datetime | None:
