@@ -189,8 +189,7 @@ def test_slug_validity():
 
 # ---- Markdown escaping: what the build's converter shows is the text ---------------------
 
-CONVERTER = markdown.Markdown(extensions=[e for e in EXTENSIONS if isinstance(e, str)],
-                              extension_configs=EXTENSION_CONFIGS)
+CONVERTER = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
 
 NASTY = [
     "<script>alert('x')</script> and 3 < 5 & AT&T &amp; &#169; &copy;",
@@ -213,9 +212,11 @@ def test_escaped_text_renders_as_itself(text):
     assert "<script" not in rendered and "<b>" not in rendered
 
 
-def test_quotes_and_punctuation_are_written_as_they_came():
-    text = "\"Straight\" and “curly” quotes -- dashes... and 'single' ones"
-    assert escape_paragraph(text) == text
+def test_quotes_and_punctuation_are_shown_as_they_came():
+    """The build's smart typography would curl straight quotes and join dashes: escaped, they stay."""
+    text = "\"Straight\" and “curly” quotes -- dashes... and 'single' ones --- too...."
+    rendered = CONVERTER.reset().convert(escape_paragraph(text))
+    assert html_module.unescape(re.fullmatch(r"<p>(.*)</p>", rendered, re.S).group(1)) == text
 
 
 def test_paragraphs_stay_paragraphs():

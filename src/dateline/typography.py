@@ -79,3 +79,6 @@ class SmartTypographyExtension(Extension):
     def extendMarkdown(self, md) -> None:
         # After the inline patterns (priority 20) have built the tree, before prettify (10).
         md.treeprocessors.register(SmartTypography(md), "dateline_typography", 15)
+        # A backslash keeps a straight quote straight (\" and \'), as \- and \. keep dashes and
+        # dots: imported wire copy uses them to show its punctuation exactly as written.
+        md.ESCAPED_CHARS.extend(ch for ch in "\"'" if ch not in md.ESCAPED_CHARS)

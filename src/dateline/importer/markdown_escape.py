@@ -1,17 +1,20 @@
-"""Plain text -> Markdown that shows exactly that text (Python-Markdown with the build's extensions).
+r"""Plain text -> Markdown that shows exactly that text (Python-Markdown with the build's extensions).
 
 Each paragraph is one line. Escaped everywhere: backslash, backtick, * _ [ ] { } (emphasis,
 links, footnotes, attribute lists), `<` before anything that could start a tag, autolink or
 comment, and `&` that would start an entity. At the start of a line also: headings (#),
 block quotes (>), list markers (- + * and "1."), rules, fenced code (~~~) and definitions (:).
-Quotes, dashes and other punctuation are left as written: the text stays readable.
+Straight quotes, "--" and "..." are escaped too (\" \' -\- ..\.), so the build's smart
+typography leaves them exactly as written; curly quotes and real dashes need no escaping.
 """
 
 from __future__ import annotations
 
 import re
 
-EVERYWHERE = re.compile(r"[\\`*_\[\]{}]")
+EVERYWHERE = re.compile(r"[\\`*_\[\]{}\"']")
+DASHES = re.compile(r"-(?=-)")
+DOTS = re.compile(r"(?<=\.\.)\.")
 TAG_START = re.compile(r"<(?=\S)")
 ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
 ORDERED = re.compile(r"^(\d+)\.")
@@ -22,6 +25,8 @@ def escape_paragraph(text: str) -> str:
     """One paragraph of plain text as one Markdown line (runs of spaces and tabs collapsed)."""
     text = SPACES.sub(" ", text).strip()
     text = EVERYWHERE.sub(lambda m: "\\" + m.group(), text)
+    text = DASHES.sub("-\\\\", text)
+    text = DOTS.sub("\\\\.", text)
     text = ENTITY.sub("&amp;", text)
     text = TAG_START.sub("&lt;", text)
     return _escape_line_start(text)
