@@ -18,7 +18,8 @@ from dateline.importer.places import gazetteer, resolve_place
 from dateline.importer.reading import decode, is_html
 from dateline.importer.records import RawFileError, SignoffEntry
 from dateline.importer.signoff import parse_signoff_line, split_signoff
-from dateline.importer.slugs import ascii_slug, headline_slug, is_valid_slug
+from dateline.content import is_valid_slug
+from dateline.importer.slugs import ascii_slug, headline_slug
 from dateline.importer.stamps import parse_iso, parse_time_line, resolve
 from dateline.markdown import EXTENSION_CONFIGS, EXTENSIONS
 

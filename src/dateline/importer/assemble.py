@@ -21,7 +21,8 @@ from dateline.importer.bylines import from_authors, from_signoff
 from dateline.importer.existing import SiteContent
 from dateline.importer.markdown_escape import paragraphs_to_markdown
 from dateline.importer.records import ImportedArticle, ImportOptions, RawArticle, RawFileError
-from dateline.importer.slugs import ascii_slug, headline_slug, is_valid_slug, romanized_slug
+from dateline.content import is_valid_slug
+from dateline.importer.slugs import ascii_slug, headline_slug, romanized_slug
 
 
 def site_language(raw: RawArticle, options: ImportOptions, config: Config) -> tuple[str, list[str]]:

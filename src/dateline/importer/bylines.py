@@ -1,4 +1,4 @@
-"""Correspondents and the dateline from a sign-off (or a page's byline), with the staff registry.
+"""Persons and the dateline from a sign-off (or a page's byline), with the staff registry.
 
 The registry (data/staff.toml, [[person]] tables) is looked up by email, then by Korean name;
 a person it lacks gets a romanized name and a warning so an editor can add them.
@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from dateline.config import Config, StaffMember
 from dateline.importer.names import romanize_name
 from dateline.importer.places import resolve_place
-from dateline.importer.records import Correspondent, Place, SignoffEntry
+from dateline.importer.records import Person, Place, SignoffEntry
 from dateline.importer.roles import role_for
 from dateline.importer.signoff import parse_signoff_line
 
 
 @dataclass(frozen=True)
 class Byline:
-    correspondents: tuple[Correspondent, ...]
+    correspondents: tuple[Person, ...]
     dateline: Place | None
     warnings: tuple[str, ...]
 
@@ -56,17 +56,17 @@ def from_signoff(entries: tuple[SignoffEntry, ...], config: Config) -> Byline:
     return Byline(tuple(people), cities[0] if cities else None, tuple(dict.fromkeys(warnings)))
 
 
-def _person(entry: SignoffEntry, post: Place | None, config: Config) -> tuple[Correspondent, str]:
+def _person(entry: SignoffEntry, post: Place | None, config: Config) -> tuple[Person, str]:
     member = find_staff(config, email=entry.email, local=entry.local)
     role = role_for(entry.title, post.city if post else "") or (member.role if member else "")
     if member:
-        person = Correspondent(member.name, member.local or entry.local, entry.email or member.email, role)
+        person = Person(member.name, member.local or entry.local, entry.email or member.email, role)
         return person, ""
     name = romanize_name(entry.local)
     who = f"{entry.local} ({entry.email})" if entry.email else entry.local
     warning = (f"{who} is not in the staff registry ({config.staff_file}): name romanized as {name!r}; "
                f"add a [[person]] with their English name")
-    return Correspondent(name, entry.local, entry.email, role), warning
+    return Person(name, entry.local, entry.email, role), warning
 
 
 AUTHOR_SPLIT = re.compile(r"\s*(?:;|\band\b|,|·|/|\|)\s*")
@@ -87,6 +87,6 @@ def from_authors(authors: tuple[str, ...], config: Config) -> Byline:
         for name in names:
             if not HANGUL_NAME.fullmatch(name) and not name.startswith(("http://", "https://")):
                 member = find_staff(config, name=name)
-                people.append(Correspondent(member.name, member.local, member.email, member.role)
-                              if member else Correspondent(name))
+                people.append(Person(member.name, member.local, member.email, member.role)
+                              if member else Person(name))
     return Byline(tuple(dict.fromkeys(people)), None, tuple(dict.fromkeys(warnings)))

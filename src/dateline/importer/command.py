@@ -12,7 +12,7 @@ from dateline.errors import ConfigError
 from dateline.importer.inputs import expand
 from dateline.importer.records import ImportOptions
 from dateline.importer.run import run_import
-from dateline.importer.slugs import is_valid_slug
+from dateline.content import is_valid_slug
 from dateline.importer.writer import Outcome
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+# The importer writes the same places and people that content.py reads back.
+from dateline.content import Person, Place  # noqa: F401  (re-exported to the importer's stages)
 from dateline.errors import DatelineError
 
 
@@ -18,10 +20,6 @@ class RawFileError(DatelineError):
         super().__init__(f"{path}: {reason}")
 
 
-@dataclass(frozen=True)
-class Place:
-    city: str  # English: what the dateline page's URL is made from
-    local: str = ""  # as the Korean sign-off wrote it: 카이로
 
 
 @dataclass(frozen=True)
@@ -33,14 +31,6 @@ class SignoffEntry:
     post: str = ""  # a place in the title: 워싱턴 in "워싱턴 특파원"
     place: str = ""  # the city before "=": 카이로
     email: str = ""
-
-
-@dataclass(frozen=True)
-class Correspondent:
-    name: str
-    local: str = ""
-    email: str = ""
-    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,7 +76,7 @@ class ImportedArticle:
     section: str = ""
     tags: tuple[str, ...] = ()
     dateline: Place | None = None
-    correspondents: tuple[Correspondent, ...] = ()
+    correspondents: tuple[Person, ...] = ()
     story: str = ""
     translations: tuple[tuple[str, str], ...] = ()
     source: str = ""

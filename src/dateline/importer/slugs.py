@@ -14,7 +14,6 @@ from korean_romanizer.romanizer import Romanizer
 MAX_LENGTH = 80
 JOINED = re.compile(r"(?<=\w)['’.](?=\w)")  # U.S., won't: one word
 
-
 def ascii_slug(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -28,22 +27,15 @@ def ascii_slug(text: str) -> str:
         slug = candidate
     return slug
 
-
 def romanized_slug(text: str) -> str:
     """A Korean headline as an ASCII slug: "이-하마스 휴전 협상 교착" -> "i-hamaseu-hyujeon-hyeopsang-gyochak"."""
     return ascii_slug(Romanizer(text).romanize())
 
-
 def headline_slug(title: str) -> str:
     return ascii_slug(title) if not _mostly_hangul(title) else romanized_slug(title)
-
 
 def _mostly_hangul(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     hangul = [ch for ch in letters if "가" <= ch <= "힣"]
     return bool(letters) and len(hangul) * 2 >= len(letters)
 
-
-def is_valid_slug(slug: str) -> bool:
-    """Letters of any script (Hangul too), digits and '-' only: nothing that could leave a folder."""
-    return bool(slug) and all(ch.isalnum() or ch == "-" for ch in slug)
