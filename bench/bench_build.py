@@ -34,9 +34,11 @@ def make_corpus(stories: int, root: Path) -> Path:
     return site
 
 
-def timed_build(site: Path, jobs: int | None) -> tuple[float, float]:
-    """(seconds, peak MiB) of one cold build in a new process."""
-    shutil.rmtree(site / "site", ignore_errors=True)
+def timed_build(site: Path, jobs: int | None, cold: bool = True) -> tuple[float, float]:
+    """(seconds, peak MiB) of one build in a new process; cold: no output and no body cache."""
+    if cold:
+        shutil.rmtree(site / "site", ignore_errors=True)
+        shutil.rmtree(site / ".dateline-cache", ignore_errors=True)
     command = [sys.executable, "-m", "dateline", "build", "--quiet", "--site", str(site)]
     if jobs:
         command += ["--jobs", str(jobs)]
@@ -57,14 +59,20 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dateline-bench")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    print(f"{'stories':>8} {'articles':>9} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
+    print(f"{'stories':>8} {'articles':>9} {'cold s':>7} {'min s':>6} {'peak MiB':>9} {'edit-one s':>11}")
     for stories in args.stories:
         site = make_corpus(stories, args.workdir)
-        articles = sum(1 for _ in (site / "content").rglob("*.md"))
+        articles = sorted((site / "content").rglob("*.md"))
         runs = [timed_build(site, args.jobs) for _ in range(args.runs)]
         times = [s for s, _ in runs]
         peak = max(m for _, m in runs)
-        print(f"{stories:>8} {articles:>9} {statistics.median(times):>9.2f} {min(times):>7.2f} {peak:>9.0f}")
+        rebuilds = []
+        for n in range(args.runs):  # edit one article, build again with the body cache warm
+            with open(articles[n], "a", encoding="utf-8") as handle:
+                handle.write(f"\nEdited for run {n}.\n")
+            rebuilds.append(timed_build(site, args.jobs, cold=False)[0])
+        print(f"{stories:>8} {len(articles):>9} {statistics.median(times):>7.2f} {min(times):>6.2f} "
+              f"{peak:>9.0f} {statistics.median(rebuilds):>11.2f}")
 
 
 if __name__ == "__main__":
