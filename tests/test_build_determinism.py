@@ -166,3 +166,24 @@ def test_a_damaged_cache_is_ignored(make_site, build_site):
     for cached in (site / ".dateline-cache").iterdir():
         cached.write_bytes(b"\x80garbage")
     assert files_of(build_site(site)) == first
+
+
+def test_rebuild_rewrites_only_what_changed_and_equals_a_fresh_build(make_site, build_site, tmp_path):
+    """A rebuild into an existing site/ leaves unchanged files untouched (rsync-friendly mtimes),
+    rewrites the changed ones, drops what is gone, and ends byte-identical to a fresh build."""
+    extra = {"en/2024/03/brief.md": {"title": "A brief", "posted": "2024-03-01T09:00:00+09:00", "section": "World"}}
+    site = make_site({**ARTICLES, **extra})
+    out = build_site(site)
+    before = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    budget = site / "content/en/2024/04/budget.md"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("Budget passes", "Budget finally passes"),
+                      encoding="utf-8")
+    (site / "content/en/2024/03/brief.md").unlink()
+    build_site(site)
+    after = {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert "en/2024/04/22/budget/index.html" in changed
+    assert "en/2024/05/03/talks/index.html" not in changed  # its page does not show the budget story
+    assert "ko/2024/05/03/talks/index.html" not in changed
+    assert "en/2024/03/01/brief/index.html" not in after and not (out / "en/2024/03").exists()
+    assert files_of(out) == files_of(build_site(site, "--out", tmp_path / "fresh"))

@@ -445,3 +445,18 @@ def test_original_language_decides_a_same_minute_tie(make_site, build_site):
     ko_data = news_article(page(out, "/ko/2024/05/03/a/"))
     assert ids(en_data.get("workTranslation")) == {BASE + "/ko/2024/05/03/a/"}
     assert ids(ko_data.get("translationOfWork")) == {BASE + "/en/2024/05/03/a/"}
+
+
+def test_byline_without_email_is_the_same_person_as_the_one_with_it(make_site, build_site):
+    """The Korean desk often leaves the email out: the name still finds the one person who has it."""
+    site = make_site({
+        "en/2024/05/a.md": {"title": "A", "posted": "2024-05-03T07:55:00+09:00", "story": "a",
+                            "correspondents": [{"name": "Kim Ki-yun", "local": "김기윤", "email": "pep@donga.com"}]},
+        "ko/2024/05/a.md": {"title": "가", "posted": "2024-05-03T07:55:00+09:00", "story": "a",
+                            "correspondents": [{"name": "Kim Ki-yun", "local": "김기윤"}]},
+    })
+    out = build_site(site)
+    people = sorted(p.relative_to(out).as_posix() for p in out.glob("*/correspondent/*"))
+    assert people == ["en/correspondent/kim-ki-yun", "ko/correspondent/kim-ki-yun"]
+    profile = page(out / "ko/correspondent/kim-ki-yun/index.html")
+    assert profile.find("a", href="mailto:pep@donga.com") is not None

@@ -18,7 +18,7 @@ from dateline.errors import BuildFailed, ContentError
 from dateline.index import Page, SiteIndex, build_index
 from dateline.markdown import render_markdown
 from dateline.render import THEME_DIR, Renderer, template_error
-from dateline.write import StagedOutput, static_files
+from dateline.write import StagedOutput, open_output, static_files
 
 # Below this many pages a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -84,12 +84,12 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
     started = time.perf_counter() if started is None else started
     index = _index_or_fail(config, articles, errors)
     assets = collect_static(config, index)
-    staged = StagedOutput(config.out_dir)
+    staged = open_output(config.out_dir)
     try:
         render_pages(index, bodies, staged, jobs, progress)
         for relative, source in assets:
             staged.copy(relative, source)
-        staged.commit()
+        staged.commit(expected={p.output for p in index.pages} | {relative for relative, _ in assets})
     except BaseException:
         staged.discard()
         raise

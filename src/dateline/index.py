@@ -159,9 +159,11 @@ def _correspondents(config: Config, articles: list[Article]) -> tuple[dict[str, 
     key_of: dict[Person, str] = {}
     # English bylines first, so the English spelling of a name wins over a Korean-only one.
     ordered = sorted(articles, key=lambda a: (a.lang != config.default_language.code, a.source))
+    emails_of_name = _emails_by_name(p for a in ordered for p in a.correspondents)
     for person in (p for a in ordered for p in a.correspondents):
         staff = staff_by_email.get(person.email.lower()) or staff_by_name.get(person.name) or staff_by_name.get(person.local)
-        key = (person.email or (staff.email if staff else "")).lower() or slugify(staff.name if staff else person.name)
+        email = person.email or (staff.email if staff else "") or _only_email(emails_of_name, person)
+        key = email.lower() or slugify(staff.name if staff else person.name)
         record = merged.setdefault(key, {"name": "", "local": "", "email": "", "role": "", "bio": ""})
         for field in ("name", "local", "email", "role"):
             record[field] = record[field] or getattr(person, field)
@@ -178,6 +180,22 @@ def _correspondents(config: Config, articles: list[Article]) -> tuple[dict[str, 
         slugs.add(slug)
         people[key] = Correspondent(key=key, slug=slug, **record)
     return people, {person: people[key].slug for person, key in key_of.items()}
+
+
+def _emails_by_name(people) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for person in people:
+        if person.email:
+            for name in (person.name, person.local):
+                if name:
+                    found[name].add(person.email.lower())
+    return found
+
+
+def _only_email(emails_of_name: dict[str, set[str]], person: Person) -> str:
+    """A byline without email is the person with that name who has one, if there is exactly one."""
+    candidates = emails_of_name.get(person.name, set()) | emails_of_name.get(person.local, set())
+    return next(iter(candidates)) if len(candidates) == 1 else ""
 
 
 def _terms(config, articles, editions, correspondents, byline_keys) -> dict[tuple[str, str, str], Term]:

@@ -162,9 +162,12 @@ class Renderer:
 
     @lru_cache(maxsize=None)
     def sections(self, lang: str) -> tuple[TermLink, ...]:
-        """The edition's sections for the masthead, biggest first."""
+        """The edition's sections for the masthead, in name order.
+
+        Not by size: a fixed order is what readers expect of a masthead, and it keeps one
+        article's edit from changing the navigation on every page of the site."""
         terms = [t for (kind, code, _), t in self.index.terms.items() if kind == "section" and code == lang]
-        terms.sort(key=lambda t: (-len(t.sources), t.slug))
+        terms.sort(key=lambda t: (t.name.casefold(), t.slug))
         return tuple(self.term_link(t) for t in terms)
 
 

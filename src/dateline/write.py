@@ -1,11 +1,15 @@
-"""Stage 6: write the output into a staging folder and swap it in whole.
+"""Stage 6: write the output so that a failed build leaves the previous one exactly as it was.
 
-A build that fails before `commit` leaves the previous output exactly as it was; readers of
-the output folder see either the old site or the new one, never a mix.
+Nothing touches the output folder before `commit`. A first build writes a whole new tree
+beside it and swaps it in. A rebuild stages only the files whose bytes changed and, on
+commit, moves them into place and removes what the site no longer has: unchanged files keep
+their modification times (so rsync or a bucket sync uploads only what changed), and on this
+kind of disk creating files costs far more than comparing them.
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import tempfile
@@ -69,7 +73,7 @@ class StagedOutput:
         self._parent_ready(target)
         shutil.copyfile(source, target)
 
-    def commit(self) -> None:
+    def commit(self, expected: set[str] | None = None) -> None:
         os.chmod(self.root, 0o755)
         old = None
         if self.out_dir.exists():
@@ -81,3 +85,52 @@ class StagedOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class UpdatedOutput(StagedOutput):
+    """Changes to an existing output folder, staged beside it and applied by `commit`."""
+
+    def _unchanged(self, relative: str, data: bytes) -> bool:
+        try:
+            with open(self.out_dir / relative, "rb") as handle:
+                return handle.read() == data
+        except OSError:
+            return False
+
+    def write(self, relative: str, data: bytes) -> None:
+        if not self._unchanged(self.path(relative).relative_to(self.root).as_posix(), data):
+            super().write(relative, data)
+
+    def copy(self, relative: str, source: Path) -> None:
+        self.path(relative)  # the same guard as for pages
+        target = self.out_dir / relative
+        if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
+            super().copy(relative, source)
+
+    def commit(self, expected: set[str] | None = None) -> None:
+        """Move the changed files into place, then drop files and folders the site no longer has."""
+        for staged in sorted(p for p in self.root.rglob("*") if p.is_file()):
+            target = self.out_dir / staged.relative_to(self.root)
+            if target.is_dir():  # a folder where a file now goes: the new site wins
+                shutil.rmtree(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(staged, 0o644)
+            os.replace(staged, target)
+        shutil.rmtree(self.root, ignore_errors=True)
+        if expected is not None:
+            remove_unexpected(self.out_dir, expected)
+
+
+def remove_unexpected(out_dir: Path, expected: set[str]) -> None:
+    for path in sorted(out_dir.rglob("*"), reverse=True):  # children before their folders
+        relative = path.relative_to(out_dir).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif relative not in expected:
+            path.unlink()
+
+
+def open_output(out_dir: Path) -> StagedOutput:
+    """A whole new tree for a first build, staged changes for a rebuild."""
+    return UpdatedOutput(out_dir) if (out_dir / "404.html").is_file() else StagedOutput(out_dir)
