@@ -458,5 +458,5 @@ def test_byline_without_email_is_the_same_person_as_the_one_with_it(make_site, b
     out = build_site(site)
     people = sorted(p.relative_to(out).as_posix() for p in out.glob("*/correspondent/*"))
     assert people == ["en/correspondent/kim-ki-yun", "ko/correspondent/kim-ki-yun"]
-    profile = page(out / "ko/correspondent/kim-ki-yun/index.html")
+    profile = page(out, "/ko/correspondent/kim-ki-yun/")
     assert profile.find("a", href="mailto:pep@donga.com") is not None
