@@ -207,7 +207,7 @@ def test_an_edit_is_announced_and_served(live, site):
     stream.close()
 
 
-def test_a_broken_edit_keeps_the_last_good_site_and_reports(live, site, capfd):
+def test_a_broken_edit_keeps_the_last_good_site_and_reports(capfd, live, site):
     before = live.get(ARTICLE).body
     stream = live.events()
     stream.next("hello")
@@ -250,9 +250,9 @@ def test_requests_wait_for_a_rebuild(live):
     assert done.wait(WAIT)
 
 
-def test_terminal_line_per_rebuild(live, site, capfd):
+def test_terminal_line_per_rebuild(capfd, live, site):
     edit(site, "title: Welcome to your new dateline site", "title: One line please")
-    line = wait_until(lambda: next((l for l in capfd.readouterr().out.splitlines() if "changed:" in l), None))
+    line = wait_until(lambda: next((l for l in capfd.readouterr().out.splitlines() if "welcome.md changed:" in l), None))
     assert re.fullmatch(r"\d\d:\d\d:\d\d content/en/2024/05/welcome\.md changed: \d+ files written in \d+\.\d{3} s", line)
 
 

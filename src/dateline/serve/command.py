@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -87,13 +88,22 @@ class DevServer:
         return self.app.settings.origin + self.app.served().base_path
 
     def start(self) -> bool:
-        """Watch (before building, so nothing saved meanwhile is missed), build, serve.
-        False if the first build failed (its errors are printed; the server runs anyway)."""
-        if self.watcher:
-            self.watcher.start()
+        """Build, then serve and watch; False if the first build failed (its errors are printed;
+        the server runs anyway).
+
+        The first build may fork worker processes, so it runs before any thread starts (a fork
+        while another thread holds a lock can hang the child); later full builds render in this
+        process. What was saved while the first build ran is rebuilt right after it."""
+        started = time.time() - 0.02  # file times lag the clock by a tick
         built = self.app.start()
+        self.app.single_process()
         self._thread = threading.Thread(target=self.http.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self._thread.start()
+        if self.watcher:
+            self.watcher.start()
+            missed = self.watcher.changed_since(started)
+            if missed is not None:
+                self.app.apply(missed)
         return built
 
     def step(self, timeout: float | None = None) -> bool:

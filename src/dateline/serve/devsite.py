@@ -68,6 +68,12 @@ class DevSite:
                        f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}")
         return ok
 
+    def single_process(self) -> None:
+        """From now on build without worker processes (threads are about to start)."""
+        self.settings = replace(self.settings, jobs=1)
+        if self.site is not None:
+            self.site.jobs = 1
+
     def _full_build(self) -> Outcome:
         self.config = serving_config(self.settings)
         cache = self.site.body_cache if self.site else None
@@ -92,7 +98,7 @@ class DevSite:
             return
         self.hub.built(_stylesheets(self.config, outcome), changed=bool(outcome.written or outcome.removed or outcome.full))
         late = self._finish(outcome)
-        click.echo(summary_line(batch, outcome, late, time.perf_counter() - started))
+        say(summary_line(batch, outcome, late, time.perf_counter() - started))
 
     def _finish(self, outcome: Outcome) -> int:
         try:
@@ -122,6 +128,14 @@ class DevSite:
             self.needs_full = True
             self.hub.failed([ContentError("dateline", 1, f"internal error during {stage}: {exc!r}")])
         return False
+
+
+def say(line: str) -> None:
+    """A terminal line; a terminal that went away does not stop the server."""
+    try:
+        click.echo(line)
+    except (OSError, ValueError):
+        pass
 
 
 def _stylesheets(config: Config, outcome: Outcome) -> list[str] | None:

@@ -147,6 +147,20 @@ class Watcher:
             events, self._events = self._events, []
             return events
 
+    def changed_since(self, moment: float) -> Batch | None:
+        """What was saved since `moment` (a time.time()), found by modification times: for
+        changes made while the first build ran, before watching could start."""
+        events = []
+        for root in [self.site_dir / CONFIG_NAME, *self.sorter.roots.values()]:
+            paths = [root, *root.rglob("*")] if root.is_dir() else [root]
+            for path in paths:
+                try:
+                    if path.stat().st_mtime >= moment:
+                        events.append((path, path.is_dir()))
+                except OSError:
+                    continue
+        return self.sorter.batch(events) if events else None
+
     def stop(self) -> None:
         with self._cond:
             self._stopped = True
