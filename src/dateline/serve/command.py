@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -129,8 +130,15 @@ class DevServer:
 
 @contextmanager
 def interrupts_as_keyboard_interrupt():
-    """SIGTERM (and SIGHUP) stop the server the way Ctrl-C does."""
+    """SIGTERM (and SIGHUP) stop the server the way Ctrl-C does; a forked worker that inherits
+    this handler ends as it would have without it."""
+    owner = os.getpid()
+
     def interrupt(signum, frame):
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         raise KeyboardInterrupt
 
     previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
