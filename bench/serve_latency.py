@@ -130,15 +130,17 @@ def measure_edit(server: Server, site: Path, path: Path, kind: str, n: int) -> d
     mark = f"bench mark {kind} {n} {time.time_ns()}"
     started = time.perf_counter()
     path.write_text(EDITS[kind](original, mark), encoding="utf-8")
-    while mark.encode() not in server.get(url):
-        if time.perf_counter() - started > TIMEOUT:
-            raise SystemExit(f"edit to {path} not served after {TIMEOUT} s")
-        time.sleep(POLL)
-    served = time.perf_counter() - started
-    heard, _ = server.events.get(timeout=TIMEOUT)
-    line = server.rebuild_line()
+    try:
+        while mark.encode() not in server.get(url):
+            if time.perf_counter() - started > TIMEOUT:
+                raise SystemExit(f"edit to {path} not served after {TIMEOUT} s")
+            time.sleep(POLL)
+        served = time.perf_counter() - started
+        heard, _ = server.events.get(timeout=TIMEOUT)
+        line = server.rebuild_line()
+    finally:
+        path.write_text(original, encoding="utf-8")
     rebuild = float(re.search(r" in ([\d.]+) s$", line).group(1))
-    path.write_text(original, encoding="utf-8")
     server.rebuild_line()
     try:  # the restore's own reload event, so that it is not taken for the next edit's
         server.events.get(timeout=2)

@@ -317,7 +317,7 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(site):
         port = int(re.search(r"127\.0\.0\.1:(\d+)/", lines[-1]).group(1))
         socket.create_connection(("127.0.0.1", port), timeout=WAIT).close()  # it listens
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=WAIT)
+        out, err = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == 0

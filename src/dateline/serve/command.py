@@ -59,19 +59,20 @@ def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Pa
     except OSError as exc:
         click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc} (try another --port, or --port 0)", err=True)
         sys.exit(1)
-    with interrupts_as_keyboard_interrupt():
-        try:
-            if not server.start() and not watch:
+    try:
+        built = server.start()  # forks build workers: they must not inherit the handlers below
+        with interrupts_as_keyboard_interrupt():
+            if not built and not watch:
                 sys.exit(1)
             click.echo(f"Serving {settings.site_dir} at {server.url} (Ctrl-C to stop)")
             if watch:
                 click.echo("Watching content/, templates/, static/, data/ and dateline.toml for changes.")
             while True:
                 server.step()
-        except KeyboardInterrupt:
-            click.echo("\nStopping.")
-        finally:
-            server.stop()
+    except KeyboardInterrupt:
+        click.echo("\nStopping.")
+    finally:
+        server.stop()
 
 
 class DevServer:
