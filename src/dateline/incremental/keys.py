@@ -89,8 +89,9 @@ class Fingerprints:
         self._all_pages: tuple | None = None
 
     def all_pages(self) -> tuple:
+        """What the sitemap reads of the list of pages (render._sitemap_context)."""
         if self._all_pages is None:
-            self._all_pages = tuple(page_key(p) for p in self.index.pages)
+            self._all_pages = tuple((p.path, p.kind, p.key, p.number) for p in self.index.pages)
         return self._all_pages
 
     def of(self, page: Page) -> tuple | None:
