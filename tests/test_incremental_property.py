@@ -252,6 +252,8 @@ def test_incremental_equals_full_build(tmp_path, seed, frozen_theme):
                 build_site(full_config, jobs=1, body_cache={})
             assert full_failed.value.errors == failed.errors, step
             continue
+        if outcome.deferred and rng.random() < 0.2:
+            continue  # the deferred sitemap never got written (as if finishing failed): the next rebuild must
         incremental.finish(outcome)
         shutil.rmtree(full_config.out_dir, ignore_errors=True)
         build_site(full_config, jobs=1, body_cache={})

@@ -270,6 +270,8 @@ class IncrementalSite:
         stale = (plan.removed | (set(self.state.assets) - set(assets))) - set(assets) - set(new.pages)
         removed = remove_outputs(out, set(stale))
         new.fingerprints.update((p.output, fp) for p, fp in now)
+        for output in deferred:  # not written yet: until `finish`, they are as the last build left them
+            new.fingerprints[output] = self.state.fingerprints.get(output)
         self.state = replace(new, assets=assets)
         self.env = plan.env
         self.sources.clean()
