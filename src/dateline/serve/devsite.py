@@ -7,7 +7,6 @@ reload (or only to swap stylesheets) and prints one line: what changed, pages wr
 
 from __future__ import annotations
 
-import gc
 import time
 import traceback
 from dataclasses import dataclass, replace
@@ -63,7 +62,6 @@ class DevSite:
         """The first build; False (errors printed) if the sources are broken."""
         started = time.perf_counter()
         ok = self._guarded(self._full_build, "start")
-        settle()
         if ok:
             pages = len(self.site.state.pages)
             click.echo(f"Built {pages:,} pages from {len(self.site.state.index.articles):,} articles "
@@ -101,7 +99,6 @@ class DevSite:
         self.hub.built(_stylesheets(self.config, outcome), changed=bool(outcome.written or outcome.removed or outcome.full))
         late = self._finish(outcome)
         say(summary_line(batch, outcome, late, time.perf_counter() - started))
-        settle()
 
     def _finish(self, outcome: Outcome) -> int:
         try:
@@ -131,13 +128,6 @@ class DevSite:
             self.needs_full = True
             self.hub.failed([ContentError("dateline", 1, f"internal error during {stage}: {exc!r}")])
         return False
-
-
-def settle() -> None:
-    """Move what the build kept into the collector's permanent generation: a large site's state
-    is hundreds of thousands of objects, and re-scanning them during every rebuild cost a third
-    of a structural rebuild's time (10,000 stories). Freed records are still freed."""
-    gc.freeze()
 
 
 def say(line: str) -> None:
