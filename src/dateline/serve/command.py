@@ -70,7 +70,10 @@ def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Pa
                 click.echo("Watching content/, templates/, static/, data/ and dateline.toml for changes.")
             while True:
                 settle()
-                server.step()
+                # Never wait without a timeout: Ctrl-C may be delivered to another thread, and the
+                # main thread only runs Python's handler once its wait returns.
+                while not server.step(timeout=0.25):
+                    pass
     except KeyboardInterrupt:
         click.echo("\nStopping.")
     finally:
@@ -121,7 +124,7 @@ class DevServer:
     def step(self, timeout: float | None = None) -> bool:
         """Wait for one batch of changes and rebuild; False if none came in time."""
         if self.watcher is None:
-            threading.Event().wait(timeout)
+            time.sleep(0.25 if timeout is None else timeout)
             return False
         batch = self.watcher.next_batch(timeout)
         if batch is not None:
