@@ -54,18 +54,7 @@ def plan_static(files: list[tuple[str, Path]], old: dict[str, Asset], hinted: fr
 
 
 def copy_changed(out_dir: Path, assets: dict[str, Asset], relatives: list[str]) -> list[str]:
-    written = []
-    for relative in relatives:
-        data = assets[relative].source.read_bytes()
-        target = output_path(out_dir, relative)
-        try:
-            if target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        write_file(target, data)
-        written.append(relative)
-    return written
+    return write_changed(out_dir, {relative: assets[relative].source.read_bytes() for relative in relatives})
 
 
 def remove_outputs(out_dir: Path, relatives: set[str]) -> list[str]:
