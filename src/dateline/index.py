@@ -18,16 +18,11 @@ TERM_KINDS = ("section", "tag", "dateline", "correspondent")
 
 
 @dataclass(frozen=True)
-class Correspondent:
-    """One person, the same identity in both editions."""
+class Correspondent(StaffMember):
+    """One person, the same identity in both editions: a staff record with its page's slug."""
 
-    key: str  # email, or the slug of the name when there is no email
-    slug: str
-    name: str
-    local: str = ""
-    email: str = ""
-    role: str = ""
-    bio: str = ""
+    key: str = ""  # email, or the slug of the name when there is no email
+    slug: str = ""
 
 
 @dataclass(frozen=True)
