@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.scaffold import init_site
-from dateline.serve.command import DevServer
 from dateline.serve.devsite import Settings
+from dateline.serve.server import DevServer
 
 WAIT = 15.0  # the longest any test waits for something to happen
 

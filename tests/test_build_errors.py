@@ -11,9 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from conftest import build, cli, html_pages, json_ld, page, parse_errors, parse_html, tree_digest
+from lxml import etree
 
 GOOD = {
     "en/2024/05/good.md": {"title": "Good story", "posted": "2024-05-03T07:55:00+09:00", "section": "World",
@@ -355,8 +354,8 @@ def test_output_folder_not_built_by_dateline_is_refused(site, tmp_path):
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
     result = cli("build", "--site", site, "--out", foreign)
-    assert result.exit_code == 1, str(result)
-    assert "was not built by dateline" in result.stderr
+    assert result.exit_code == 2, str(result)
+    assert result.stderr.startswith("error: --out ") and "was not built by dateline" in result.stderr
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
@@ -385,8 +384,8 @@ def test_unknown_timezone(site):
 
 def test_no_config(tmp_path):
     result = cli("build", "--site", tmp_path)
-    assert result.exit_code == 1, str(result)
-    assert "dateline.toml" in result.stderr and "Traceback" not in result.stderr
+    assert result.exit_code == 2, str(result)
+    assert result.stderr.startswith("error: no dateline.toml in ") and "Traceback" not in result.stderr
 
 
 # ---- usage errors exit 2 ------------------------------------------------------------------

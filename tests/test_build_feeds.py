@@ -6,9 +6,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from lxml import etree
-
 from conftest import build, html_pages, write_site
+from lxml import etree
 
 BASE = "https://example.com/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -56,12 +55,12 @@ def test_feed_per_edition_lists_its_articles_newest_first(out):
 def test_feed_urls_are_absolute(out):
     en = parse_feed(out / "en/feed.xml")
     assert en.feed.id == BASE + "en/feed.xml"
-    self_links = [l.href for l in en.feed.links if l.rel == "self"]
+    self_links = [ln.href for ln in en.feed.links if ln.rel == "self"]
     assert self_links == [BASE + "en/feed.xml"]
-    assert [l.href for l in en.feed.links if l.rel == "alternate"] == [BASE + "en/"]
+    assert [ln.href for ln in en.feed.links if ln.rel == "alternate"] == [BASE + "en/"]
     entry = en.entries[0]
     assert entry.id == BASE + "en/2024/05/03/talks/"
-    plain = [l.href for l in entry.links if l.rel == "alternate" and not l.get("hreflang")]
+    plain = [ln.href for ln in entry.links if ln.rel == "alternate" and not ln.get("hreflang")]
     assert plain == [BASE + "en/2024/05/03/talks/"]
     for e in en.entries:
         for link in e.links:
@@ -75,7 +74,7 @@ def test_feed_entry_link_is_the_article_itself(out):
 
 def test_feed_entry_links_the_counterpart(out):
     entry = parse_feed(out / "en/feed.xml").entries[0]
-    by_lang = {l.get("hreflang"): l.href for l in entry.links if l.rel == "alternate" and l.get("hreflang")}
+    by_lang = {ln.get("hreflang"): ln.href for ln in entry.links if ln.rel == "alternate" and ln.get("hreflang")}
     assert by_lang.get("ko") == BASE + "ko/2024/05/03/talks/"
 
 
@@ -137,8 +136,8 @@ def test_sitemap_alternates_for_story_pairs(out):
     pair = {"en": BASE + "en/2024/05/03/talks/", "ko": BASE + "ko/2024/05/03/talks/"}
     for loc in pair.values():
         links = entries[loc].findall(f"{XHTML}link")
-        assert {l.get("hreflang"): l.get("href") for l in links} == pair
-        assert all(l.get("rel") == "alternate" for l in links)
+        assert {ln.get("hreflang"): ln.get("href") for ln in links} == pair
+        assert all(ln.get("rel") == "alternate" for ln in links)
     alone = entries[BASE + "en/2024/05/02/rates/"]
     assert alone.findall(f"{XHTML}link") == []
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import build, json_ld, page, write_site
 
 BASE = "https://example.com"
@@ -319,7 +318,7 @@ def test_root_chooses_an_edition(out):
     soup = page(out, "/")
     hrefs = {a["href"] for a in soup.body.find_all("a", href=True)}
     assert {"/en/", "/ko/"} <= hrefs
-    assert {l["hreflang"] for l in soup.head.find_all("link", rel="alternate", hreflang=True)} >= {"en", "ko"}
+    assert {ln["hreflang"] for ln in soup.head.find_all("link", rel="alternate", hreflang=True)} >= {"en", "ko"}
 
 
 def test_not_found_page(out):

@@ -7,9 +7,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import build, html_pages, internal_links, page, parse_html, write_site
 from lxml import etree
-
-from conftest import build, cli, html_pages, internal_links, page, parse_html, write_site
 
 
 def story(title: str, posted: str, **meta) -> dict:

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from conftest import cli, page, tree_digest
 
 from dateline import __version__
 from dateline.cli import main
-from conftest import cli, page, tree_digest
 
 GOOD = {
     "en/2024/05/talks.md": {"title": "Talks stall", "posted": "2024-05-03T07:55:00+09:00", "story": "talks",

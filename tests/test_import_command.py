@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-
 import shutil
 
 from test_import_support import (
-    article, content_files, import_site, iso, keys_in_file_order, raw,
+    article,
+    content_files,
+    import_site,
+    iso,
+    keys_in_file_order,
+    raw,
 )
 
 from dateline.config import load_config
@@ -451,7 +455,7 @@ def test_usage_errors_exit_2_and_write_nothing(make_site, run_cli):
 
 def test_a_site_without_config_is_an_error(run_cli, tmp_path):
     result = run_cli("import", "--site", tmp_path, raw("editorial.en.txt"))
-    assert result.exit_code == 1 and "no dateline.toml here" in result.stderr
+    assert result.exit_code == 2 and result.stderr.startswith("error: no dateline.toml in ")
 
 
 def test_hreflang_region_tags_become_site_language_codes(make_site, run_cli, tmp_path):

@@ -113,7 +113,8 @@ class Model:
         path = self.pick()
         meta = self.files[path]
         fresh = self.meta(path.parts[-4], meta.get("story", ""))
-        key = self.rng.choice(["title", "title", "updated", "posted", "section", "tags", "dateline", "correspondents", "draft", "summary"])
+        keys = ["title", "title", "updated", "posted", "section", "tags", "dateline", "correspondents", "draft", "summary"]
+        key = self.rng.choice(keys)
         if key == "draft":
             meta["draft"] = not meta.get("draft", False)
         elif key == "summary":
@@ -178,7 +179,8 @@ class Model:
             target.write_text(text + f"\n{{# edit {self.rng.random()} #}}\n", encoding="utf-8")
         else:
             target = templates / "robots.txt"
-            target.write_text(f"User-agent: *\nAllow: /\n# {self.rng.randint(0, 99)}\nSitemap: {{{{ sitemap_url }}}}\n", encoding="utf-8")
+            robots = f"User-agent: *\nAllow: /\n# {self.rng.randint(0, 99)}\nSitemap: {{{{ sitemap_url }}}}\n"
+            target.write_text(robots, encoding="utf-8")
         return Change(templates=True)
 
     def static(self) -> Change:
@@ -202,7 +204,8 @@ def folders(root: Path) -> set[str]:
 
 def assert_same_tree(incremental: Path, full: Path, step: str) -> None:
     a, b = tree(incremental), tree(full)
-    assert sorted(a) == sorted(b), f"after {step}: files differ: only incremental {sorted(set(a) - set(b))[:5]}, only full {sorted(set(b) - set(a))[:5]}"
+    only_a, only_b = sorted(set(a) - set(b))[:5], sorted(set(b) - set(a))[:5]
+    assert sorted(a) == sorted(b), f"after {step}: files differ: only incremental {only_a}, only full {only_b}"
     differing = [name for name in a if a[name] != b[name]]
     assert not differing, f"after {step}: contents differ in {differing[:5]}"
     assert folders(incremental) == folders(full), f"after {step}: empty folders left behind"

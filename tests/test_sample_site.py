@@ -7,7 +7,6 @@ from urllib.parse import unquote
 
 import feedparser
 import pytest
-
 from conftest import REPO, cli, json_ld, page
 
 BASE = "https://news.example.com"
@@ -71,9 +70,9 @@ def test_counterparts_link_both_ways(en, ko):
     assert to_ko and to_ko[0].get_text(strip=True) == "한국어"
     to_en = [a for a in ko.body.find_all("a", hreflang="en", lang="en") if a["href"] == EN]
     assert to_en and to_en[0].get_text(strip=True) == "English"
-    alternates = {l["hreflang"]: l["href"] for l in en.head.find_all("link", rel="alternate", hreflang=True)}
+    alternates = {ln["hreflang"]: ln["href"] for ln in en.head.find_all("link", rel="alternate", hreflang=True)}
     assert alternates == {"en": BASE + EN, "ko": BASE + KO}
-    back = {l["hreflang"]: l["href"] for l in ko.head.find_all("link", rel="alternate", hreflang=True)}
+    back = {ln["hreflang"]: ln["href"] for ln in ko.head.find_all("link", rel="alternate", hreflang=True)}
     assert back == alternates
 
 
@@ -99,7 +98,7 @@ def test_correspondent_has_one_identity_across_editions(out):
 
 def test_english_only_story_has_no_counterpart(out):
     soup = page(out, ENGLISH_ONLY)
-    alternates = {l["hreflang"] for l in soup.head.find_all("link", rel="alternate", hreflang=True)}
+    alternates = {ln["hreflang"] for ln in soup.head.find_all("link", rel="alternate", hreflang=True)}
     assert alternates == {"en"}
     assert not [a for a in soup.body.find_all("a", href=True) if a["href"].startswith("/ko/20")]
     (data,) = json_ld(soup)

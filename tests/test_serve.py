@@ -9,16 +9,15 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from email.utils import formatdate
 from pathlib import Path
 
 import pytest
-
-from dateline.serve.command import exposure_warning
-from dateline.serve.paths import resolve
-from dateline.serve.watch import Sorter
 from serve_support import WAIT, LiveServer, make_site, wait_until
+
+from dateline.serve.paths import resolve
+from dateline.serve.server import exposure_warning
+from dateline.serve.watch import Sorter
 
 ARTICLE = "/en/2024/05/03/welcome/"
 SOURCE = Path("content/en/2024/05/welcome.md")
@@ -252,7 +251,7 @@ def test_requests_wait_for_a_rebuild(live):
 
 def test_terminal_line_per_rebuild(capfd, live, site):
     edit(site, "title: Welcome to your new dateline site", "title: One line please")
-    line = wait_until(lambda: next((l for l in capfd.readouterr().out.splitlines() if "welcome.md changed:" in l), None))
+    line = wait_until(lambda: next((ln for ln in capfd.readouterr().out.splitlines() if "welcome.md changed:" in ln), None))
     assert re.fullmatch(r"\d\d:\d\d:\d\d content/en/2024/05/welcome\.md changed: \d+ files written in \d+\.\d{3} s", line)
 
 

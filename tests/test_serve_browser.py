@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from serve_support import LiveServer, make_site, wait_until
 
 pytestmark = pytest.mark.browser

@@ -6,17 +6,16 @@ import multiprocessing
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-
+from dateline.bodies import render_markdown
 from dateline.cache import clear_cache, load_body_cache, save_body_cache
 from dateline.config import Config
 from dateline.content import Article, content_files, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
-from dateline.index import Page, SiteIndex, build_index
-from dateline.markdown import render_markdown
+from dateline.index import SiteIndex, build_index
 from dateline.render import THEME_DIR, Renderer, template_error
 from dateline.write import StagedOutput, open_output, static_files
 

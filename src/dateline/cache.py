@@ -13,7 +13,7 @@ from pathlib import Path
 
 import markdown as python_markdown
 
-from dateline import markdown as body_markdown
+from dateline import bodies as body_markdown
 from dateline import typography
 from dateline.config import Config
 from dateline.write import write_file

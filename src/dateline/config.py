@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from dateline.errors import ConfigError
+from dateline.errors import ConfigError, UsageError
 
 CONFIG_NAME = "dateline.toml"
 DEFAULT_STAFF_FILE = "data/staff.toml"
@@ -99,6 +99,8 @@ class Config:
 def normalize_base_url(url: str, where: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
+        if where.startswith("--"):
+            raise UsageError(f"{where} must be an absolute http(s) URL, got {url!r}")
         raise ConfigError(where, f"base_url must be an absolute http(s) URL, got {url!r}")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
@@ -115,7 +117,7 @@ def load_config(
     site = Path(site_dir).resolve()
     path = site / CONFIG_NAME
     if not path.is_file():
-        raise ConfigError(str(path), f"no {CONFIG_NAME} here (is --site pointing at a dateline site?)")
+        raise UsageError(f"no {CONFIG_NAME} in {site} (is --site pointing at a dateline site?)")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -136,16 +138,17 @@ def load_config(
 
 
 def check_output_folder(config: Config) -> None:
-    """The output folder is replaced whole on every build: it must hold nothing else of value."""
+    """The output folder is dateline's to replace: it must hold nothing else of value."""
     out, site = config.out_dir, config.site_dir
-    where = "--out" if out != (site / "site").resolve() else CONFIG_NAME
+    setting = "--out" if out != (site / "site").resolve() else "the output folder"
     sources = [site / name for name in ("content", "templates", "static", "data")]
     if out == site or site.is_relative_to(out):
-        raise ConfigError(where, f"the output folder {out} holds the site itself; choose a folder of its own, such as site/")
+        raise UsageError(f"{setting} {out} holds the site itself; choose a folder of its own, such as site/")
     if any(out.is_relative_to(folder) for folder in sources):
-        raise ConfigError(where, f"the output folder {out} is inside the site's sources; choose a folder of its own, such as site/")
+        raise UsageError(f"{setting} {out} is inside the site's sources; choose a folder of its own, such as site/")
     if out.is_dir() and any(out.iterdir()) and not (out / "404.html").is_file():
-        raise ConfigError(where, f"{out} is not empty and was not built by dateline; it would be replaced whole. Remove it or choose another folder")
+        raise UsageError(f"{setting} {out} is not empty and was not built by dateline; it would be replaced whole. "
+                         "Remove it or choose another folder")
 
 
 def _toml_error_line(message: str) -> int:
@@ -169,7 +172,7 @@ def _config_from_table(site: Path, raw: dict) -> Config:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(where, f"unknown timezone {timezone!r} (use an IANA name such as Asia/Seoul)")
+        raise ConfigError(where, f"unknown timezone {timezone!r} (use an IANA name such as Asia/Seoul)") from None
     per_page = raw.get("per_page", 10)
     feed_limit = raw.get("feed_limit", 20)
     for key, value in (("per_page", per_page), ("feed_limit", feed_limit)):
@@ -208,7 +211,7 @@ def _language(code: str, spec: object, site_title: str, where: str) -> Language:
     try:
         locale = Locale.parse(locale_name.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        raise ConfigError(where, f"[languages.{code}] has an unknown locale {locale_name!r}")
+        raise ConfigError(where, f"[languages.{code}] has an unknown locale {locale_name!r}") from None
     own_name = locale.get_display_name(locale) or code
     return Language(
         code=code,

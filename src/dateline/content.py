@@ -108,12 +108,14 @@ def load_article(config: Config, path: Path) -> tuple[Article | None, list[Conte
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [ContentError(source, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")]
+        message = f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+        return None, [ContentError(source, line, message)]
     folder_lang = path.relative_to(config.content_dir).parts[0] if path.parent != config.content_dir else ""
     if config.language(folder_lang) is None:
         codes = ", ".join(lang.code for lang in config.languages)
         where = f"the folder content/{folder_lang}/" if folder_lang else "content/ itself"
-        return None, [ContentError(source, 1, f"{where} is not a configured language; articles go in content/<lang>/ for one of: {codes}")]
+        message = f"{where} is not a configured language; articles go in content/<lang>/ for one of: {codes}"
+        return None, [ContentError(source, 1, message)]
     document, errors = split_document(source, text)
     if document is None:
         return None, errors
@@ -264,7 +266,8 @@ def _correspondents(f: _Fields) -> tuple[Person, ...]:
     for number, item in enumerate(value, 1):
         person = _person(item)
         if person is None:
-            f.error("correspondents", f"correspondent #{number} must be a name or a mapping with 'name' (and local, email, role as text)")
+            f.error("correspondents",
+                    f"correspondent #{number} must be a name or a mapping with 'name' (and local, email, role as text)")
         elif person.email and "@" not in person.email:
             f.error("correspondents", f"correspondent #{number} has an email without '@': {person.email!r}")
         else:

@@ -1,7 +1,9 @@
-"""Errors that name the file (and line) they come from."""
+"""Errors that name the file (and line) they come from, and the one place that prints them."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -29,9 +31,25 @@ class ConfigError(DatelineError):
         super().__init__(str(self.error))
 
 
+class UsageError(DatelineError):
+    """The command line asks for something impossible: printed as `error: ...`, exit status 2."""
+
+
 class BuildFailed(DatelineError):
     """The build found content errors; nothing was written."""
 
     def __init__(self, errors: list[ContentError]):
         self.errors = sorted(set(errors))
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def print_errors(errors: Iterable[ContentError], *, footer: bool = True, file=None) -> None:
+    """Every error as `path:line: message` on stderr, then a count (`N errors; nothing was written.`)."""
+    stream = file or sys.stderr
+    errors = list(errors)
+    for error in errors:
+        print(error, file=stream)
+    if footer:
+        noun = "error" if len(errors) == 1 else "errors"
+        print(f"{len(errors)} {noun}; nothing was written.", file=stream)
+    stream.flush()

@@ -40,7 +40,10 @@ STRINGS = {
         "role_separator": ", ",
         "more_in": "More in {name}",
         "read_edition": "Read the {name} edition",
-        "roles": {"correspondent": "Correspondent", "reporter": "Reporter", "editorial writer": "Editorial writer", "senior reporter": "Senior reporter"},
+        "roles": {
+            "correspondent": "Correspondent", "reporter": "Reporter",
+            "editorial writer": "Editorial writer", "senior reporter": "Senior reporter",
+        },
     },
     "ko": {
         "skip": "본문 바로가기",

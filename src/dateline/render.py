@@ -8,18 +8,17 @@ process, and skipped when their inputs have not changed.
 from __future__ import annotations
 
 import json
-import sys
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
+from dateline.bodies import first_paragraph_text
 from dateline.config import Config
 from dateline.errors import ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, SiteIndex, Term
-from dateline.markdown import first_paragraph_text
 from dateline.views import ArticleView, Counterpart, Moment, TermLink, absolute_link, site_link
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -93,6 +92,8 @@ class Renderer:
         self.config = index.config
         self.bodies = bodies  # source -> body HTML
         self.env = make_environment(self.config)
+        self._views: dict[str, ArticleView] = {}
+        self._sections: dict[str, tuple[TermLink, ...]] = {}
 
     def render(self, page: Page) -> bytes:
         template = self.env.select_template(TEMPLATE_FOR[page.kind])
@@ -116,8 +117,13 @@ class Renderer:
             role=person.role if person else "",
         )
 
-    @lru_cache(maxsize=None)
     def article(self, source: str) -> ArticleView:
+        view = self._views.get(source)
+        if view is None:
+            view = self._views[source] = self.make_view(source)
+        return view
+
+    def make_view(self, source: str) -> ArticleView:
         index, config = self.index, self.config
         a = index.articles[source]
         locale = config.language(a.lang).locale
@@ -160,12 +166,16 @@ class Renderer:
             for lang in self.config.languages
         ]
 
-    @lru_cache(maxsize=None)
     def sections(self, lang: str) -> tuple[TermLink, ...]:
         """The edition's sections for the masthead, in name order.
 
         Not by size: a fixed order is what readers expect of a masthead, and it keeps one
         article's edit from changing the navigation on every page of the site."""
+        if lang not in self._sections:
+            self._sections[lang] = self._edition_sections(lang)
+        return self._sections[lang]
+
+    def _edition_sections(self, lang: str) -> tuple[TermLink, ...]:
         terms = [t for (kind, code, _), t in self.index.terms.items() if kind == "section" and code == lang]
         terms.sort(key=lambda t: (t.name.casefold(), t.slug))
         return tuple(self.term_link(t) for t in terms)
@@ -200,7 +210,6 @@ def page_context(r: Renderer, page: Page) -> dict:
         "canonical": r.absolute(page.path),
         "alternates": [],
         "sections": r.sections(lang.code),
-        "development": False,
     }
     if page.count > 1:
         context["page"].update(_pagination(r, page))

@@ -32,7 +32,7 @@ def init_site(target: Path, *, force: bool = False) -> list[Path]:
     if existing and not force:
         names = ", ".join(str(d) for d in existing[:3])
         raise DatelineError(f"{target} already has {names}{' ...' if len(existing) > 3 else ''}; use --force to overwrite")
-    for source, destination in zip(files, destinations):
+    for source, destination in zip(files, destinations, strict=True):
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
     (target / "static").mkdir(exist_ok=True)  # copied into site/ as it is; starts empty

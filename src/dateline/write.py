@@ -53,7 +53,8 @@ class StagedOutput:
     def path(self, relative: str) -> Path:
         # Slugs are validated on load; this guards the one place a path is turned into a file.
         parts = relative.split("/")
-        if relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", ".."):
+        escapes = any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", "..")
+        if relative.startswith("/") or "\\" in relative or escapes:
             raise ValueError(f"refusing to write outside the output folder: {relative}")
         return self.root / relative
 

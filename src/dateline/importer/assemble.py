@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dateline.config import Config
+from dateline.content import is_valid_slug
 from dateline.importer.bylines import from_authors, from_signoff
 from dateline.importer.existing import SiteContent
 from dateline.importer.markdown_escape import paragraphs_to_markdown
 from dateline.importer.records import ImportedArticle, ImportOptions, RawArticle, RawFileError
-from dateline.content import is_valid_slug
 from dateline.importer.slugs import ascii_slug, headline_slug, romanized_slug
 
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from dateline.config import Config, load_config
-from dateline.errors import ConfigError
+from dateline.content import is_valid_slug
+from dateline.errors import ConfigError, UsageError, print_errors
 from dateline.importer.inputs import expand
 from dateline.importer.records import ImportOptions
 from dateline.importer.run import run_import
-from dateline.content import is_valid_slug
 from dateline.importer.writer import Outcome
 
 
@@ -49,8 +49,11 @@ def _config(site_dir: Path) -> Config:
     try:
         return load_config(site_dir)
     except ConfigError as exc:
-        click.echo(str(exc.error), err=True)
+        print_errors([exc.error], footer=False)
         sys.exit(1)
+    except UsageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
 
 
 def _options(config: Config, lang: str | None, section: str, tags: str, story: str, slug: str,

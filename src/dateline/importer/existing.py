@@ -54,7 +54,7 @@ class SiteContent:
         self.entries = list(entries)
 
     @classmethod
-    def scan(cls, site_dir: Path, tz: ZoneInfo) -> "SiteContent":
+    def scan(cls, site_dir: Path, tz: ZoneInfo) -> SiteContent:
         content = site_dir / "content"
         entries = []
         for path in sorted(content.rglob("*.md")) if content.is_dir() else []:

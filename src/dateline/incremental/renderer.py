@@ -24,11 +24,11 @@ class ViewCachingRenderer(Renderer):
         hit = self._views.get(source)
         if hit is not None and hit[0] == key:
             return hit[1]
-        view = Renderer.article.__wrapped__(self, source)  # Renderer's lru_cache would keep us alive
+        view = self.make_view(source)
         self._views[source] = (key, view)
         return view
 
     def sections(self, lang: str) -> tuple[TermLink, ...]:
         if lang not in self._sections:
-            self._sections[lang] = Renderer.sections.__wrapped__(self, lang)
+            self._sections[lang] = self._edition_sections(lang)
         return self._sections[lang]

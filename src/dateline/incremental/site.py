@@ -23,18 +23,26 @@ from dataclasses import dataclass, replace
 
 import jinja2
 
+from dateline.bodies import render_markdown
 from dateline.build import build_loaded, collect_static, load_and_convert
 from dateline.config import Config
 from dateline.content import Article
 from dateline.errors import BuildFailed
-from dateline.incremental.keys import (Fingerprints, affected_views, always_candidates, plain, readers,
-                                       sitemap_key, term_refs, view_key)
+from dateline.incremental.keys import (
+    Fingerprints,
+    affected_views,
+    always_candidates,
+    plain,
+    readers,
+    sitemap_key,
+    term_refs,
+    view_key,
+)
 from dateline.incremental.output import Asset, copy_changed, plan_static, remove_outputs, write_changed
 from dateline.incremental.renderer import ViewCachingRenderer
 from dateline.incremental.sources import SourceFiles
 from dateline.incremental.templates import template_keys
 from dateline.index import Page, SiteIndex, build_index
-from dateline.markdown import render_markdown
 from dateline.render import Renderer, make_environment, template_error
 
 # The Article fields build_index reads; tests/test_incremental.py checks no other field matters.
@@ -128,8 +136,6 @@ class IncrementalSite:
         articles = list(self.sources.articles.values())
         bodies = {a.source: self._body(a) for a in articles}
         result = build_loaded(self.config, articles, bodies, self.sources.errors(), jobs=self.jobs)
-        Renderer.article.cache_clear()  # the build's renderer is done: let it go
-        Renderer.sections.cache_clear()
         self.env = make_environment(self.config)
         self.view_cache.clear()
         assets, _ = plan_static(collect_static(self.config, result.index), {}, frozenset())

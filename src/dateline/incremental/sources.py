@@ -8,9 +8,9 @@ An article whose file bytes are unchanged keeps its Article object, so later sta
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from dateline.config import Config
 from dateline.content import Article, content_files, load_article, relative_source

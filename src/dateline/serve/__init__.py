@@ -1,6 +1,6 @@
 """`dateline serve`: the development server.
 
-    command.py   the CLI command: bind, build, serve, watch, stop cleanly
+    server.py    DevServer: bind, build, serve, watch, stop cleanly (the command is dateline.commands.serve)
     devsite.py   the served site: first build, a rebuild per batch of changes, terminal lines
     watch.py     watchdog events coalesced into batches of changed sources
     http.py      the threaded HTTP server: files, redirects, 404 page, conditional GET, events
@@ -11,7 +11,3 @@
 
 The rebuilds themselves are dateline.incremental's.
 """
-
-from dateline.serve.command import serve_command
-
-__all__ = ["serve_command"]

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import click
 
-from dateline.cli import report_errors
 from dateline.config import Config, load_config, normalize_base_url
-from dateline.errors import BuildFailed, ConfigError, ContentError
+from dateline.errors import BuildFailed, ConfigError, ContentError, print_errors
 from dateline.incremental import IncrementalSite, Outcome
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
@@ -104,7 +103,7 @@ class DevSite:
         try:
             return len(self.site.finish(outcome)) if outcome.deferred else 0
         except BuildFailed as failed:
-            report_errors(failed.errors)
+            print_errors(failed.errors)
             self.hub.failed(failed.errors)
             return 0
         finally:
@@ -117,10 +116,10 @@ class DevSite:
                 work()
             return True
         except BuildFailed as failed:
-            report_errors(failed.errors)
+            print_errors(failed.errors)
             self.hub.failed(failed.errors)
         except ConfigError as exc:
-            click.echo(str(exc.error), err=True)
+            print_errors([exc.error], footer=False)
             self.broken_config = True
             self.hub.failed([exc.error])
         except Exception as exc:  # a bug of ours: say so, keep serving, start afresh next time

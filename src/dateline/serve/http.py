@@ -213,6 +213,6 @@ def plain(status: int, text: str) -> Response:
 
 
 def redirect(location: str) -> Response:
-    body = f"Moved to {location}\n".encode("utf-8")
+    body = f"Moved to {location}\n".encode()
     return Response(HTTPStatus.MOVED_PERMANENTLY, (("Location", location), ("Content-Type", "text/plain" + TEXT),
                                                    ("Content-Length", str(len(body)))), body)

@@ -22,7 +22,7 @@ class Event:
     data: str  # JSON
 
     def encode(self) -> bytes:
-        return f"id: {self.number}\nevent: {self.name}\ndata: {self.data}\n\n".encode("utf-8")
+        return f"id: {self.number}\nevent: {self.name}\ndata: {self.data}\n\n".encode()
 
 
 def error_records(errors: list[ContentError]) -> list[dict]:

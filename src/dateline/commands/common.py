@@ -1,0 +1,79 @@
+"""What every command shares: the --site option, opening the config, reporting errors, progress."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from dateline.config import Config, load_config
+from dateline.errors import BuildFailed, ConfigError, DatelineError, UsageError, print_errors
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+site_option = click.option(
+    "--site", "site_dir", default=".", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="The site's root folder (where dateline.toml is).",
+)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """dateline's own errors as the user should see them, never a traceback: content and config
+    errors as `path:line: message` (exit 1), usage errors as `error: ...` (exit 2)."""
+    try:
+        yield
+    except BuildFailed as failed:
+        print_errors(failed.errors)
+        sys.exit(1)
+    except ConfigError as exc:
+        print_errors([exc.error], footer=False)
+        sys.exit(1)
+    except UsageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except DatelineError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+def open_config(site_dir: Path, **overrides) -> Config:
+    if overrides.get("out_dir") is not None:
+        # A path typed on the command line is relative to where it was typed, not to --site.
+        overrides["out_dir"] = Path(overrides["out_dir"]).resolve()
+    with user_errors():
+        return load_config(site_dir, **overrides)
+
+
+class RateColumn(ProgressColumn):
+    """Items a second in the current stage."""
+
+    def render(self, task) -> Text:
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
+
+@contextmanager
+def progress_display(enabled: bool):
+    """A progress bar on a terminal (stage, count, rate, time left); nothing when quiet or piped."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+        yield lambda stage, done, total: bar.update(task, description=stage, completed=done, total=total)
