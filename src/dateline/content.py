@@ -80,11 +80,16 @@ def is_valid_slug(slug: str) -> bool:
     return bool(slug) and all(ch.isalnum() or ch == "-" for ch in slug)
 
 
+def is_content_file(config: Config, path: Path) -> bool:
+    """The one rule for what is an article file: a Markdown file anywhere below content/."""
+    return path.suffix == ".md" and path.is_relative_to(config.content_dir)
+
+
 def content_files(config: Config) -> list[Path]:
-    """Every Markdown file under content/, in a stable order."""
+    """Every article file under content/, in a stable order."""
     if not config.content_dir.is_dir():
         return []
-    return sorted(p for p in config.content_dir.rglob("*.md") if p.is_file())
+    return sorted(p for p in config.content_dir.rglob("*") if is_content_file(config, p) and p.is_file())
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[ContentError]]:

@@ -1,19 +1,20 @@
 """The site's content files as last read: re-read only the files that changed.
 
-A file is re-read when the watcher names it or, on a rescan, when its stat signature moved.
-An article whose file bytes are unchanged keeps its Article object, so later stages can tell
-"unchanged" by identity.
+A file is re-read when the watcher names it or, on a rescan, when its stat signature moved; a
+build in a new process starts from the table the last build saved, so it re-reads only what
+changed since. An article whose file bytes are unchanged keeps its Article object, so later
+stages can tell "unchanged" by identity. Articles are kept without their Markdown body once it
+is converted (the body store has the HTML).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dateline.config import Config
-from dateline.content import Article, content_files, load_article, relative_source
+from dateline.content import Article, content_files, is_content_file, load_article, relative_source
 from dateline.errors import ContentError
 
 
@@ -41,22 +42,33 @@ class SourceFiles:
         self.articles: dict[str, Article] = {}  # source -> article, for files that loaded
         self.dirty: set[str] = set()  # sources changed since `clean` was last called
 
-    def seed(self, articles: list[Article], errors: list[ContentError]) -> None:
-        """Take over what a full load read (build.load_and_convert), without reading again."""
-        by_source = {a.source: a for a in articles}
-        errors_by_source = defaultdict(list)
-        for error in errors:
-            errors_by_source[error.path].append(error)
-        self.files.clear()
-        self.articles = dict(by_source)
-        for path in content_files(self.config):
-            source = relative_source(self.config, path)
-            if source in by_source or source in errors_by_source:
-                file = SourceFile(by_source.get(source), tuple(errors_by_source[source]), signature(path))
-                self.files[path] = file
-            else:  # appeared after the load: read it now
-                self._reload(path)
-        self.dirty.clear()
+    def take(self, path: Path, article: Article | None, errors: list[ContentError], sig: tuple | None) -> None:
+        """Record a file read elsewhere (a worker process of a cold build)."""
+        self.files[path] = SourceFile(article, tuple(errors), sig)
+        source = relative_source(self.config, path)
+        if article is None:
+            self.articles.pop(source, None)
+        else:
+            self.articles[source] = article
+        self.dirty.add(source)
+
+    def keep_without_body(self, source: str) -> None:
+        """The body is converted and stored: keep the article without its Markdown."""
+        article = self.articles.get(source)
+        if article is None or not article.body:
+            return
+        lean = replace(article, body="")
+        self.articles[source] = lean
+        path = self.config.site_dir / source
+        file = self.files[path]
+        self.files[path] = SourceFile(lean, file.errors, file.signature)
+
+    def changed_paths(self) -> tuple[list[Path], list[Path]]:
+        """(new or changed files, files gone) since the table was made, by stat signature."""
+        present = {path: signature(path) for path in content_files(self.config)}
+        gone = [p for p in self.files if p not in present]
+        changed = [p for p, sig in present.items() if (known := self.files.get(p)) is None or known.signature != sig]
+        return changed, gone
 
     def errors(self) -> list[ContentError]:
         return [e for file in self.files.values() for e in file.errors]
@@ -79,8 +91,7 @@ class SourceFiles:
         self.dirty.clear()
 
     def _is_content_file(self, path: Path) -> bool:
-        # The rule of content.content_files: *.md files anywhere below content/.
-        return path.name.endswith(".md") and path.is_relative_to(self.config.content_dir) and path.is_file()
+        return is_content_file(self.config, path) and path.is_file()
 
     def _is_folder(self, path: Path) -> bool:
         """A folder event (created, moved, deleted): its files are found by a rescan."""
@@ -89,14 +100,12 @@ class SourceFiles:
         return not path.exists() and path not in self.files and any(p.is_relative_to(path) for p in self.files)
 
     def _rescan(self) -> set[str]:
-        present = {path: signature(path) for path in content_files(self.config)}
+        changed_files, gone = self.changed_paths()
         changed = set()
-        for path in [p for p in self.files if p not in present]:
+        for path in gone:
             changed |= self._forget(path)
-        for path, sig in present.items():
-            known = self.files.get(path)
-            if known is None or known.signature != sig:
-                changed |= self._reload(path)
+        for path in changed_files:
+            changed |= self._reload(path)
         return changed
 
     def _reload(self, path: Path) -> set[str]:
@@ -108,7 +117,7 @@ class SourceFiles:
         source = relative_source(self.config, path)
         old = self.files.get(path)
         if old and old.article and article and old.article.digest == article.digest:
-            article = old.article  # same bytes: keep the object, so identity means "unchanged"
+            article = old.article  # same bytes: keep the object (without its body), so identity means "unchanged"
         self.files[path] = SourceFile(article, tuple(errors), sig)
         if old and old.article is article and old.errors == tuple(errors):
             return set()
