@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from dateline.build import Change, SiteBuilder
+from dateline.build.engine import INDEX_FIELDS
 from dateline.config import load_config
 from dateline.content import Article, Person, Place
 from dateline.errors import BuildFailed
-from dateline.build import Change, SiteBuilder
-from dateline.build.engine import INDEX_FIELDS
 from dateline.index import build_index
 from dateline.scaffold import init_site
 
