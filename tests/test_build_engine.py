@@ -128,7 +128,7 @@ def test_saved_state_that_cannot_be_trusted_is_ignored_and_said(site, tmp_path, 
         expected = "another version of dateline" if damage == "other-version" else "another site or output folder"
     edit(site, 1, "Body of story 1.", "Changed while the state was damaged.")
     result = dateline("build", "--site", site)
-    assert f"note: the saved build state" in result.stderr and expected in result.stderr
+    assert "note: the saved build state" in result.stderr and expected in result.stderr
     assert tree(site / "site") == cold(site, tmp_path)
 
 
