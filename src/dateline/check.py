@@ -7,11 +7,10 @@ content and every internal link against the base URL the site was built with."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-
-from dataclasses import replace
 
 from dateline.build import load_site
 from dateline.build.sources import signature
@@ -46,7 +45,8 @@ def check_site(config: Config, base_url_given: bool = False) -> list[ContentErro
     else:
         content_errors = []
     if not config.out_dir.is_dir():
-        return content_errors + [ContentError(_shown(config, config.out_dir), 1, "no built site here: run `dateline build` first")]
+        missing = ContentError(_shown(config, config.out_dir), 1, "no built site here: run `dateline build` first")
+        return content_errors + [missing]
     build_errors, built = check_build(config, base_url_given)
     return content_errors + build_errors + check_links(built)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +87,11 @@ def is_content_file(config: Config, path: Path) -> bool:
 
 
 def content_files(config: Config) -> list[Path]:
-    """Every article file under content/, in a stable order."""
-    if not config.content_dir.is_dir():
-        return []
-    return sorted(p for p in config.content_dir.rglob("*") if is_content_file(config, p) and p.is_file())
+    """Every article file under content/, in a stable order (the same rule as is_content_file)."""
+    found = []
+    for folder, _, names in os.walk(config.content_dir):  # strings, not Paths: an archive has 100,000s
+        found.extend(f"{folder}/{name}" for name in names if name.endswith(".md"))
+    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[ContentError]]:

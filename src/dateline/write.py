@@ -78,7 +78,7 @@ def static_files(folder: Path) -> list[tuple[str, Path]]:
 def file_signature(path: Path) -> tuple[int, int] | None:
     """(size, mtime_ns) of an output file as written: a later build notices one changed by hand."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns)

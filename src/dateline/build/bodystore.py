@@ -148,6 +148,27 @@ class Bodies(Mapping):
         return len(self.digests)
 
 
+class Summaries(Mapping):
+    """source -> first-paragraph summary, read from the store the first time a list shows it."""
+
+    def __init__(self, store: BodyStore, digests: Mapping[str, str]):
+        self.store = store
+        self.digests = digests
+        self._known: dict[str, str] = {}
+
+    def __getitem__(self, source: str) -> str:
+        if source not in self._known:
+            digest = self.digests[source]
+            self._known[source] = self.store.summaries([digest]).get(digest, "")
+        return self._known[source]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+
 def convert(text: str) -> tuple[str, str]:
     """(body HTML, summary) of one article's Markdown body."""
     html = bodies.render_markdown(text)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dateline.build import workers
-from dateline.build.bodystore import Bodies, BodyStore, cache_dir, convert
+from dateline.build.bodystore import Bodies, BodyStore, Summaries, cache_dir, convert
 from dateline.build.sources import SourceFiles, signature
 from dateline.build.state import (
     State,
@@ -267,34 +267,42 @@ class SiteBuilder:
                notes: list[str], started: float) -> BuildResult:
         config, index = self.config, plan.index
         assets = collect_static(config, index)
+        asset_table, copies = self._plan_assets(state, assets)
+        outputs = {p.output for p in index.pages} | set(asset_table)
+        deleted = self._deleted(state, outputs)
+        if state is not None and not (plan.render or copies or deleted or self.sources.dirty):
+            return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
         digests = {s: a.digest for s, a in index.articles.items()}
-        stored = self.store.summaries(digests.values())
-        renderer = Renderer(index, Bodies(self.store, digests), summaries={s: stored.get(d, "") for s, d in digests.items()})
+        renderer = Renderer(index, Bodies(self.store, digests), summaries=Summaries(self.store, digests))
         renderer.env = self.env
         txn = OutputTransaction(config.out_dir)
         try:
             workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
-            new_assets = self._copy_assets(state, assets, txn)
-            outputs = {p.output for p in index.pages} | set(new_assets)
+            for relative, source in copies:
+                txn.copy(relative, source)
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
-                              sections=plan.sections, assets=new_assets,
+                              sections=plan.sections, assets=asset_table,
                               outputs=self._signatures(state, outputs, txn))
             extra = {}
             if self.persist:
                 tmp = temporary_state_file(config, new_state)
                 extra = {str(tmp): str(tmp.with_suffix(""))}
-            changes = txn.commit(self._deleted(state, outputs), extra=extra)
+            changes = txn.commit(deleted, extra=extra)
         except BaseException:
             txn.discard()
             raise
         self.state = new_state
         self.sources.clean()
+        return self._result(index, len(assets), started, changes, plan, notes, full=state is None)
+
+    def _result(self, index: SiteIndex, assets: int, started: float, changes: Changes, plan: _Plan, notes: list[str],
+                full: bool) -> BuildResult:
         return BuildResult(
-            out_dir=config.out_dir, articles=len(index.articles),
-            pages_by_kind=dict(Counter(str(p.kind) for p in index.pages)), static_files=len(assets),
+            out_dir=self.config.out_dir, articles=len(index.articles),
+            pages_by_kind=dict(Counter(str(p.kind) for p in index.pages)), static_files=assets,
             seconds=time.perf_counter() - started, changes=changes, rendered=tuple(p.output for p in plan.render),
-            full=state is None, notes=tuple(notes), index=index,
+            full=full, notes=tuple(notes), index=index,
         )
 
     def _signatures(self, state: State | None, outputs: set[str], txn: OutputTransaction) -> dict[str, tuple | None]:
@@ -310,15 +318,16 @@ class SiteBuilder:
                 table[relative] = known.get(relative) or file_signature(self.config.out_dir / relative)
         return table
 
-    def _copy_assets(self, state: State | None, assets: list[tuple[str, Path]], txn: OutputTransaction) -> dict:
+    def _plan_assets(self, state: State | None, assets: list[tuple[str, Path]]) -> tuple[dict, list[tuple[str, Path]]]:
+        """The new asset table, and the files to copy: new ones, and those whose source or output moved."""
         known = state.assets if state else {}
-        table = {}
+        table, copies = {}, []
         for relative, source in assets:
             entry = (str(source), signature(source))
             if known.get(relative) != entry:
-                txn.copy(relative, source)
+                copies.append((relative, source))
             table[relative] = entry
-        return table
+        return table, copies
 
     def _deleted(self, state: State | None, outputs: set[str]) -> set[str]:
         if state is not None:

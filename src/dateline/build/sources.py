@@ -9,6 +9,7 @@ is converted (the body store has the HTML).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ class SourceFile:
 
 def signature(path: Path) -> tuple[int, ...] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)

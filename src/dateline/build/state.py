@@ -102,5 +102,5 @@ def forget_state(config: Config) -> None:
 
 def outputs_changed_on_disk(config: Config, state: State) -> set[str]:
     """Output files that are not as the last build wrote them (deleted or edited by hand)."""
-    out = config.out_dir
-    return {relative for relative, sig in state.outputs.items() if sig is None or file_signature(out / relative) != sig}
+    out = str(config.out_dir)
+    return {relative for relative, sig in state.outputs.items() if sig is None or file_signature(f"{out}/{relative}") != sig}
