@@ -16,7 +16,7 @@ from dateline.build import load_site
 from dateline.build.sources import signature
 from dateline.build.state import load_state
 from dateline.config import CONFIG_NAME, Config
-from dateline.content import content_files, relative_source
+from dateline.content import content_sources
 from dateline.errors import BuildFailed, ContentError
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
@@ -75,9 +75,9 @@ def check_build(config: Config, base_url_given: bool) -> tuple[list[ContentError
 
 
 def _changed_sources(config: Config, state) -> list[str]:
-    present = {path: signature(path) for path in content_files(config)}
-    recorded = {path: file.signature for path, file in state.files.items()}
-    return sorted(relative_source(config, p) for p in set(present) | set(recorded) if present.get(p) != recorded.get(p))
+    present = {source: signature(config.site_dir / source) for source in content_sources(config)}
+    recorded = {source: file.signature for source, file in state.files.items()}
+    return sorted(s for s in set(present) | set(recorded) if present.get(s) != recorded.get(s))
 
 
 def check_links(config: Config) -> list[ContentError]:

@@ -86,12 +86,19 @@ def is_content_file(config: Config, path: Path) -> bool:
     return path.suffix == ".md" and path.is_relative_to(config.content_dir)
 
 
-def content_files(config: Config) -> list[Path]:
-    """Every article file under content/, in a stable order (the same rule as is_content_file)."""
+def content_sources(config: Config) -> list[str]:
+    """Every article file under content/ as a source (relative to the site), in a stable order:
+    the rule of is_content_file, on strings rather than Paths (an archive has 100,000s)."""
     found = []
-    for folder, _, names in os.walk(config.content_dir):  # strings, not Paths: an archive has 100,000s
-        found.extend(f"{folder}/{name}" for name in names if name.endswith(".md"))
-    return [Path(p) for p in sorted(found) if os.path.isfile(p)]
+    site = len(str(config.site_dir)) + 1
+    for folder, _, names in os.walk(config.content_dir):
+        found.extend(f"{folder}/{name}"[site:] for name in names if name.endswith(".md"))
+    return sorted(found)
+
+
+def content_files(config: Config) -> list[Path]:
+    """Every article file under content/, in a stable order."""
+    return [config.site_dir / source for source in content_sources(config)]
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[ContentError]]:

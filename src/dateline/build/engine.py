@@ -146,7 +146,7 @@ class SiteBuilder:
             self.sources = SourceFiles(self.config)
             if state is not None:
                 self.sources.files = dict(state.files)
-                self.sources.articles = {a.source: a for f in state.files.values() if (a := f.article) is not None}
+                self.sources.articles = {s: f.article for s, f in state.files.items() if f.article is not None}
             self._loaded = True
         state = self.state
         if state is None:
@@ -172,16 +172,17 @@ class SiteBuilder:
             sources.refresh(change.content, change.rescan)
             self._convert_dirty()
             return
-        changed, gone = sources.changed_paths()
-        for path in gone:
-            sources.refresh([path])
+        changed, gone = sources.changed_sources()
+        for source in gone:
+            sources.forget(source)
+            sources.dirty.add(source)
         rows = []
-        for path, article, errors, sig, converted in workers.read_articles(self.config, changed, self.store,
-                                                                             self.jobs, progress):
-            known = sources.files.get(path)
+        for source, article, errors, sig, converted in workers.read_articles(self.config, changed, self.store,
+                                                                               self.jobs, progress):
+            known = sources.files.get(source)
             if known and known.article and article and known.article.digest == article.digest:
                 article = known.article  # the same bytes as before: keep the object
-            sources.take(path, article, errors, sig)
+            sources.take(source, article, errors, sig)
             if converted is not None:
                 rows.append((article.digest, *converted))
                 if len(rows) >= 500:
@@ -353,7 +354,7 @@ def _index_fields(article: Article | None) -> tuple | None:
 
 def _last_read(state: State, source: str) -> Article | None:
     """An article as the last build read it, published or not (drafts are in no index)."""
-    file = state.files.get(state.index.config.site_dir / source)
+    file = state.files.get(source)
     return file.article if file else None
 
 

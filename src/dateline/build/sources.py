@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dateline.config import Config
-from dateline.content import Article, content_files, is_content_file, load_article, relative_source
+from dateline.content import Article, content_sources, is_content_file, load_article, relative_source
 from dateline.errors import ContentError
 
 
@@ -35,18 +35,22 @@ def signature(path: Path) -> tuple[int, ...] | None:
 
 
 class SourceFiles:
-    """Every content/<lang>/**/*.md file: its Article (or its errors), kept up to date."""
+    """Every article file below content/: its Article (or its errors), kept up to date. Files are
+    keyed by source (the path relative to the site, as in Article.source): plain strings, cheap
+    to compare, save and load for an archive of 100,000s."""
 
     def __init__(self, config: Config):
         self.config = config
-        self.files: dict[Path, SourceFile] = {}
+        self.files: dict[str, SourceFile] = {}
         self.articles: dict[str, Article] = {}  # source -> article, for files that loaded
         self.dirty: set[str] = set()  # sources changed since `clean` was last called
 
-    def take(self, path: Path, article: Article | None, errors: list[ContentError], sig: tuple | None) -> None:
+    def path(self, source: str) -> Path:
+        return self.config.site_dir / source
+
+    def take(self, source: str, article: Article | None, errors: list[ContentError], sig: tuple | None) -> None:
         """Record a file read elsewhere (a worker process of a cold build)."""
-        self.files[path] = SourceFile(article, tuple(errors), sig)
-        source = relative_source(self.config, path)
+        self.files[source] = SourceFile(article, tuple(errors), sig)
         if article is None:
             self.articles.pop(source, None)
         else:
@@ -60,66 +64,66 @@ class SourceFiles:
             return
         lean = replace(article, body="")
         self.articles[source] = lean
-        path = self.config.site_dir / source
-        file = self.files[path]
-        self.files[path] = SourceFile(lean, file.errors, file.signature)
+        file = self.files[source]
+        self.files[source] = SourceFile(lean, file.errors, file.signature)
 
-    def changed_paths(self) -> tuple[list[Path], list[Path]]:
+    def changed_sources(self) -> tuple[list[str], list[str]]:
         """(new or changed files, files gone) since the table was made, by stat signature."""
-        present = {path: signature(path) for path in content_files(self.config)}
-        gone = [p for p in self.files if p not in present]
-        changed = [p for p, sig in present.items() if (known := self.files.get(p)) is None or known.signature != sig]
+        site = str(self.config.site_dir)
+        present = {source: signature(f"{site}/{source}") for source in content_sources(self.config)}
+        gone = [s for s in self.files if s not in present]
+        changed = [s for s, sig in present.items() if (known := self.files.get(s)) is None or known.signature != sig]
         return changed, gone
 
     def errors(self) -> list[ContentError]:
         return [e for file in self.files.values() for e in file.errors]
 
     def refresh(self, paths: Iterable[Path] = (), rescan: bool = False) -> set[str]:
-        """Re-read the named paths (and, with rescan, every file whose signature moved)."""
+        """Re-read the paths a watcher named (and, with rescan, every file whose signature moved)."""
         changed: set[str] = set()
         paths = list(paths)
         if rescan or any(self._is_folder(p) for p in paths):
             changed |= self._rescan()
         for path in paths:
-            if self._is_content_file(path):
-                changed |= self._reload(path)
-            elif path in self.files:
-                changed |= self._forget(path)
+            if is_content_file(self.config, path) and path.is_file():
+                changed |= self.reload(relative_source(self.config, path))
+            elif path.is_relative_to(self.config.site_dir) and relative_source(self.config, path) in self.files:
+                changed |= self.forget(relative_source(self.config, path))
         self.dirty |= changed
         return changed
 
     def clean(self) -> None:
         self.dirty.clear()
 
-    def _is_content_file(self, path: Path) -> bool:
-        return is_content_file(self.config, path) and path.is_file()
-
     def _is_folder(self, path: Path) -> bool:
         """A folder event (created, moved, deleted): its files are found by a rescan."""
         if path.is_dir():
             return True
-        return not path.exists() and path not in self.files and any(p.is_relative_to(path) for p in self.files)
+        if path.exists() or not path.is_relative_to(self.config.site_dir):
+            return False
+        prefix = relative_source(self.config, path) + "/"
+        return any(s.startswith(prefix) for s in self.files)
 
     def _rescan(self) -> set[str]:
-        changed_files, gone = self.changed_paths()
+        changed_files, gone = self.changed_sources()
         changed = set()
-        for path in gone:
-            changed |= self._forget(path)
-        for path in changed_files:
-            changed |= self._reload(path)
+        for source in gone:
+            changed |= self.forget(source)
+        for source in changed_files:
+            changed |= self.reload(source)
         return changed
 
-    def _reload(self, path: Path) -> set[str]:
+    def reload(self, source: str) -> set[str]:
+        path = self.path(source)
         sig = signature(path)
         try:
             article, errors = load_article(self.config, path)
         except OSError:  # deleted (or replaced by a folder) between the event and the read
-            return self._forget(path)
-        source = relative_source(self.config, path)
-        old = self.files.get(path)
+            return self.forget(source)
+        old = self.files.get(source)
         if old and old.article and article and old.article.digest == article.digest:
             article = old.article  # same bytes: keep the object (without its body), so identity means "unchanged"
-        self.files[path] = SourceFile(article, tuple(errors), sig)
+        self.files[source] = SourceFile(article, tuple(errors), sig)
         if old and old.article is article and old.errors == tuple(errors):
             return set()
         if article is None:
@@ -128,9 +132,8 @@ class SourceFiles:
             self.articles[source] = article
         return {source}
 
-    def _forget(self, path: Path) -> set[str]:
-        if self.files.pop(path, None) is None:
+    def forget(self, source: str) -> set[str]:
+        if self.files.pop(source, None) is None:
             return set()
-        source = relative_source(self.config, path)
         self.articles.pop(source, None)
         return {source}

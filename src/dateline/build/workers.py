@@ -9,7 +9,6 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from pathlib import Path
 
 from dateline.build.bodystore import BodyStore, convert
 from dateline.build.sources import signature
@@ -37,28 +36,29 @@ def _pool(jobs: int):
     return multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
 
 
-ReadResult = tuple[Path, Article | None, list[ContentError], tuple | None, tuple[str, str] | None]
+ReadResult = tuple[str, Article | None, list[ContentError], tuple | None, tuple[str, str] | None]
 
 
-def read_one(config: Config, path: Path, store: BodyStore) -> ReadResult:
-    """(path, article without its body, errors, stat signature, (html, summary) if the store lacked it)."""
+def read_one(config: Config, source: str, store: BodyStore) -> ReadResult:
+    """(source, article without its body, errors, stat signature, (html, summary) if the store lacked it)."""
+    path = config.site_dir / source
     sig = signature(path)
     try:
         article, errors = load_article(config, path)
     except OSError as exc:
-        return path, None, [ContentError(str(path), 1, f"could not read: {exc.strerror or exc}")], sig, None
+        return source, None, [ContentError(source, 1, f"could not read: {exc.strerror or exc}")], sig, None
     if article is None:
-        return path, None, errors, sig, None
+        return source, None, errors, sig, None
     converted = None if store.has(article.digest) else convert(article.body)
-    return path, replace(article, body=""), errors, sig, converted
+    return source, replace(article, body=""), errors, sig, converted
 
 
-def _read_chunk(paths: list[Path]) -> list[ReadResult]:
+def _read_chunk(sources: list[str]) -> list[ReadResult]:
     config, store = _SHARED["config"], _SHARED["store"]
-    return [read_one(config, path, store) for path in paths]
+    return [read_one(config, source, store) for source in sources]
 
 
-def read_articles(config: Config, paths: list[Path], store: BodyStore, jobs: int,
+def read_articles(config: Config, paths: list[str], store: BodyStore, jobs: int,
                   progress: Progress | None) -> Iterable[ReadResult]:
     """Read the files and convert the bodies the store lacks, in order of completion."""
     total = len(paths)
