@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dateline import __version__
 from dateline.config import Config, load_config
-from dateline.errors import BuildFailed, ConfigError, DatelineError
+from dateline.errors import BuildFailed, ConfigError, DatelineError, UsageError
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -40,6 +40,9 @@ def user_errors():
     except ConfigError as exc:
         click.echo(str(exc.error), err=True)
         sys.exit(1)
+    except UsageError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     except DatelineError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -153,3 +156,7 @@ from dateline.serve import serve_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(serve_command)
+
+from dateline.commands.deploy import deploy_command  # noqa: E402
+
+main.add_command(deploy_command)

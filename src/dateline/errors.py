@@ -21,6 +21,10 @@ class DatelineError(Exception):
     """A failure that is reported to the user without a traceback."""
 
 
+class UsageError(DatelineError):
+    """The command cannot run as asked (a bad option, a missing folder or package): exits 2."""
+
+
 class ConfigError(DatelineError):
     """The site's dateline.toml (or a data file it names) is unusable."""
 

@@ -1,0 +1,46 @@
+"""The built site's files as they will be stored: bytes (gzip-compressed where a rule says so), size,
+MD5 and headers; alias pages become redirect objects where the target has them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from dateline.config import DeployRule
+from dateline.deploy.rules import Headers, headers_for
+from dateline.deploy.targets import Target, Upload, encode
+
+NO_HEADERS = Headers("", "", False)
+EMPTY_MD5 = hashlib.md5(b"").hexdigest()
+
+
+def site_paths(folder: Path) -> list[str]:
+    """Every file of the built site, site-relative; hidden files (".well-known") are never the build's."""
+    paths = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")):
+            paths.append(relative)
+    return sorted(paths)
+
+
+def prepare_uploads(folder: Path, paths: Iterable[str], target: Target, rules: tuple[DeployRule, ...],
+                    redirects: dict[str, str], jobs: int, progress: Callable[[int], None] | None = None) -> list[Upload]:
+    """Read and hash the files on `jobs` threads (hashlib and zlib let go of the GIL)."""
+
+    def prepare(path: str) -> Upload:
+        headers = headers_for(path, rules) if target.headers else NO_HEADERS
+        if target.redirects and path in redirects:
+            return Upload(path, None, 0, EMPTY_MD5, headers, redirect=redirects[path])
+        data = encode((folder / path).read_bytes(), headers.gzip)
+        return Upload(path, folder / path, len(data), hashlib.md5(data).hexdigest(), headers)
+
+    uploads = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for upload in pool.map(prepare, paths):
+            uploads.append(upload)
+            if progress:
+                progress(len(uploads))
+    return uploads
