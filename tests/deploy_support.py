@@ -1,6 +1,6 @@
 """Helpers for the deploy tests: a real moto_server on 127.0.0.1, buckets, a small built site.
 
-A test module imports the fixtures it uses by name; pytest finds them there."""
+conftest.py loads this module as a plugin, so its fixtures are there for every test by name."""
 
 from __future__ import annotations
 

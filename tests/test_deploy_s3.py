@@ -8,20 +8,7 @@ import re
 
 import pytest
 from conftest import build
-from deploy_support import (  # noqa: F401  (fixtures)
-    aws_env,
-    bucket,
-    built,
-    changed_between,
-    deploy,
-    digests,
-    local_files,
-    mark_all,
-    moto_endpoint,
-    objects,
-    reuploaded,
-    s3,
-)
+from deploy_support import changed_between, deploy, digests, local_files, mark_all, objects, reuploaded
 
 
 def summary_counts(stdout: str) -> dict[str, int]:
@@ -380,13 +367,13 @@ def test_a_bad_changes_file_is_refused_before_anything_is_touched(built, s3, buc
 # ---- CloudFront ----------------------------------------------------------------------------
 
 
-def create_distribution(bucket: str, endpoint: str) -> str:
+def create_distribution(bucket_name: str, endpoint: str) -> str:
     import boto3
 
     cloudfront = boto3.client("cloudfront", endpoint_url=endpoint)
     config = {
-        "CallerReference": bucket, "Comment": "", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": f"{bucket}.s3.amazonaws.com",
+        "CallerReference": bucket_name, "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": f"{bucket_name}.s3.amazonaws.com",
                                               "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
         "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https",
                                  "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
