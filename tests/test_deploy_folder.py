@@ -166,6 +166,16 @@ def test_out_picks_another_built_folder(built, tmp_path):
     assert local_files(tmp_path / "public") == local_files(other)
 
 
+def test_a_build_for_the_dev_server_is_not_deployed(make_site, tmp_path):
+    site = make_site(ARTICLES, base_url="http://127.0.0.1:8000/")
+    build(site)
+    result = deploy(site, (tmp_path / "public").as_uri())
+    assert result.exit_code == 2, str(result)
+    assert "was built for http://127.0.0.1:8000/, a local address" in result.stderr
+    assert not (tmp_path / "public").exists()
+    assert deploy(site, (tmp_path / "public").as_uri(), "--base-url", "http://127.0.0.1:8000/").exit_code == 0
+
+
 def test_invalidate_needs_a_bucket(built, tmp_path):
     site, _ = built
     result = deploy(site, (tmp_path / "public").as_uri(), "--invalidate", "E123")

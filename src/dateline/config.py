@@ -327,7 +327,7 @@ def _refuse_unknown(table: dict, known: tuple[str, ...], where: str, line) -> No
 
     for key in table:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
+            close = difflib.get_close_matches(key, known, n=1) or [k for k in known if k.startswith(key) or key.startswith(k)]
             hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
             raise ConfigError(CONFIG_NAME, f"unknown key {key!r} in {where}{hint}", line(key))
 

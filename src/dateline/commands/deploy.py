@@ -37,7 +37,7 @@ def deploy_command(target: str | None, site_dir: Path, out_dir: Path | None, end
     Only files whose bytes changed go up: assets, then pages, then feeds and sitemaps; files the
     site no longer has are deleted last. Credentials come from the usual AWS environment and profiles.
     """
-    from dateline.deploy.run import DeployRequest, deploy_site
+    from dateline.deploy.run import DeployRequest, check_site_folder, deploy_site
     from dateline.deploy.targets import open_target
 
     config = open_config(site_dir)
@@ -50,7 +50,8 @@ def deploy_command(target: str | None, site_dir: Path, out_dir: Path | None, end
                              "(or set target in [deploy])")
         if distribution and urlsplit(target_text).scheme == "file":
             raise UsageError("--invalidate purges a CloudFront distribution, which serves a bucket, not a folder")
-        base_path = urlsplit(normalize_base_url(base_url, "--base-url") if base_url else config.base_url).path
+        check_site_folder(site_folder)
+        base_path = urlsplit(normalize_base_url(base_url, "--base-url") if base_url else built_for(site_folder, config)).path
         request = DeployRequest(
             site_folder=site_folder, base_path=base_path, rules=settings.rules, changes_file=changes_file,
             max_deletes=settings.max_deletes if max_deletes is None else max_deletes, jobs=jobs,
@@ -59,3 +60,14 @@ def deploy_command(target: str | None, site_dir: Path, out_dir: Path | None, end
         with progress_display(not quiet and not dry_run) as progress:
             deploy_site(request, remote, progress=progress, echo=None if quiet else click.echo,
                         list_files=click.echo if dry_run or verbose else None)
+
+
+def built_for(site_folder: Path, config) -> str:
+    """The base URL the built site carries; a build for the dev server's address is not for the public."""
+    from dateline.deploy.local import built_base_url
+
+    url = built_base_url(site_folder) or config.base_url
+    if urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1"):
+        raise UsageError(f"{site_folder} was built for {url}, a local address (by `dateline serve`?): run `dateline build` "
+                         "before deploying, or pass --base-url if that address is really meant")
+    return url

@@ -16,6 +16,20 @@ NO_HEADERS = Headers("", "", False)
 EMPTY_MD5 = hashlib.md5(b"").hexdigest()
 
 
+def built_base_url(folder: Path) -> str | None:
+    """The base URL the site was built for, from robots.txt's Sitemap line; None if it does not tell."""
+    try:
+        text = (folder / "robots.txt").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        value = value.strip()
+        if name.strip().lower() == "sitemap" and value.endswith("/sitemap.xml"):
+            return value[: -len("sitemap.xml")]
+    return None
+
+
 def site_paths(folder: Path) -> list[str]:
     """Every file of the built site, site-relative; hidden files (".well-known") are never the build's."""
     paths = []

@@ -48,9 +48,9 @@ class DeployResult:
 
     def summary(self) -> str:
         if self.dry_run:
-            return (f"Dry run, nothing changed on {self.target}: would upload {self.uploaded} files ({_size(self.bytes)}), "
+            return (f"Dry run, nothing changed on {self.target}: would upload {_files(self.uploaded)} ({_size(self.bytes)}), "
                     f"delete {self.deleted}; {self.unchanged} unchanged.")
-        return (f"Deployed to {self.target}: {self.uploaded} files uploaded ({_size(self.bytes)}), {self.deleted} deleted, "
+        return (f"Deployed to {self.target}: {_files(self.uploaded)} uploaded ({_size(self.bytes)}), {self.deleted} deleted, "
                 f"{self.unchanged} unchanged in {self.seconds:.2f} s")
 
 
@@ -91,7 +91,6 @@ def make_plan(request: DeployRequest, target: Target, progress: Progress) -> Pla
     if request.changes_file is None:
         paths = site_paths(folder)
         local = _prepare(request, target, paths, redirects, progress)
-        progress("listing", 0, 0)
         remote = {} if request.force else target.list()
         return plan_against_listing(local, remote, target)
     changes = read_changes(request.changes_file)
@@ -199,6 +198,10 @@ def _result(target, plan, done, deleted, started, *, dry_run=False, invalidation
     uploads = plan.uploads if dry_run else done
     return DeployResult(target.name, len(uploads), sum(u.size for u in uploads), deleted, plan.unchanged,
                         time.perf_counter() - started, dry_run, invalidation)
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def _size(count: int) -> str:
