@@ -319,6 +319,13 @@ def test_redirects_carry_the_base_path_the_site_was_built_with(make_site, s3, bu
     assert stored["WebsiteRedirectLocation"] == "/news/en/2024/05/04/markets/"
 
 
+def test_an_alias_without_its_redirect_page_still_gets_a_redirect(built, s3, bucket, aws_env):
+    site, out = built
+    (out / "_redirects").write_text("/en/2023/12/31/year-end/ /en/2024/05/04/markets/ 301\n")
+    assert deploy(site, f"s3://{bucket}", endpoint=aws_env).exit_code == 0
+    assert head(s3, bucket, "en/2023/12/31/year-end/index.html")["WebsiteRedirectLocation"] == "/en/2024/05/04/markets/"
+
+
 # ---- --changes -----------------------------------------------------------------------------
 
 

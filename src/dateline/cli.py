@@ -63,14 +63,14 @@ def main() -> None:
 
 
 @contextmanager
-def progress_display(enabled: bool):
+def progress_display(enabled: bool, first_stage: str = "rendering"):
     """A progress bar on a terminal; nothing when quiet or piped."""
     if not enabled or not err_console.is_terminal:
         yield None
         return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("rendering", total=None)
+        task = bar.add_task(first_stage, total=None)
         yield lambda stage, done, total: bar.update(task, description=stage, completed=done, total=total)
 
 

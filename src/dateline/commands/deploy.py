@@ -57,7 +57,7 @@ def deploy_command(target: str | None, site_dir: Path, out_dir: Path | None, end
             max_deletes=settings.max_deletes if max_deletes is None else max_deletes, jobs=jobs,
             dry_run=dry_run, force=force, distribution=distribution or "")
         remote = open_target(target_text, endpoint_url=endpoint_url or settings.endpoint_url, site_folder=site_folder)
-        with progress_display(not quiet and not dry_run) as progress:
+        with progress_display(not quiet and not dry_run, "comparing") as progress:
             deploy_site(request, remote, progress=progress, echo=None if quiet else click.echo,
                         list_files=click.echo if dry_run or verbose else None)
 

@@ -4,11 +4,15 @@ every file either old or new, and a rerun finishes the job."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from dateline.deploy.targets import RemoteObject, Upload
 from dateline.errors import DatelineError, UsageError
 from dateline.write import write_file
+
+# write_file's temporary name: ".index.html.k2j4h1.tmp"
+LEFTOVER = re.compile(r"^\..+\.[^.]+\.tmp$")
 
 
 class FolderTarget:
@@ -29,7 +33,9 @@ class FolderTarget:
             return {}
         found = {}
         for path in self.folder.rglob("*"):
-            if path.is_file() and not path.is_symlink():
+            if LEFTOVER.match(path.name) and path.is_file():
+                path.unlink()  # half a file from a deploy that was killed mid-write: never in place, so just drop it
+            elif path.is_file() and not path.is_symlink():
                 # The MD5 is read only when the sizes agree (stat).
                 found[path.relative_to(self.folder).as_posix()] = RemoteObject(path.stat().st_size, None)
         return found

@@ -97,14 +97,15 @@ def headers_for(path: str, rules: tuple[DeployRule, ...]) -> Headers:
 
 
 def matches(pattern: str, path: str) -> bool:
-    """A glob on the site-relative path; a pattern without "/" matches a file's name in any folder."""
+    """A glob on the site-relative path; a pattern without "/" matches a file's name in any folder, and a
+    leading "/" anchors it at the site's root."""
     return bool(_compiled(pattern).match(path))
 
 
 @lru_cache(maxsize=256)
 def _compiled(pattern: str) -> re.Pattern:
+    anchored = "/" in pattern.rstrip("/")  # "/robots.txt" is the root's only
     pattern = pattern.lstrip("/")
-    anchored = "/" in pattern.rstrip("/")
     if pattern.endswith("/"):  # a folder: everything below it
         pattern += "**"
     regex, i = "", 0

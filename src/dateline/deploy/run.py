@@ -90,6 +90,8 @@ def make_plan(request: DeployRequest, target: Target, progress: Progress) -> Pla
     redirects = read_redirects(folder, request.base_path)
     if request.changes_file is None:
         paths = site_paths(folder)
+        if target.redirects:  # an alias whose redirect page is missing still gets its redirect
+            paths = sorted(set(paths) | set(redirects))
         local = _prepare(request, target, paths, redirects, progress)
         remote = {} if request.force else target.list()
         return plan_against_listing(local, remote, target)
