@@ -18,7 +18,10 @@ import boto3
 import pytest
 from conftest import build, cli
 
+# The one installed beside this Python (the venv's), else the one on PATH.
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
+if not MOTO_SERVER.is_file():
+    MOTO_SERVER = Path(shutil.which("moto_server") or MOTO_SERVER)
 MARK = "before"  # metadata a test puts on every object; an object re-uploaded by a deploy loses it
 
 ARTICLES = {

@@ -248,13 +248,15 @@ def test_rules_in_dateline_toml_set_headers_and_gzip(built, s3, bucket, aws_env)
     assert reuploaded(s3, bucket) == set()
 
 
-def test_force_uploads_everything_again(built, s3, bucket, aws_env):
+def test_force_uploads_everything_again_and_still_deletes(built, s3, bucket, aws_env):
     site, out = built
     assert deploy(site, f"s3://{bucket}", endpoint=aws_env).exit_code == 0
+    s3.put_object(Bucket=bucket, Key="en/stale.html", Body=b"from an older site")
     mark_all(s3, bucket)
     result = deploy(site, f"s3://{bucket}", "--force", endpoint=aws_env)
     assert result.exit_code == 0, str(result)
     assert reuploaded(s3, bucket) == set(local_files(out))
+    assert objects(s3, bucket) == local_files(out)
 
 
 def test_a_multipart_etag_is_compared_by_the_stored_checksum(built, s3, bucket, aws_env):

@@ -1,4 +1,4 @@
-"""The `dateline` command: build, serve, import, new, check, init."""
+"""The `dateline` command: build, serve, import, new, check, init, deploy."""
 
 from __future__ import annotations
 

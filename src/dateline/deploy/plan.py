@@ -40,9 +40,10 @@ def in_tiers(uploads: list[Upload]) -> tuple[tuple[Upload, ...], ...]:
     return tuple(tuple(tier) for tier in tiers)
 
 
-def plan_against_listing(local: list[Upload], remote: dict[str, RemoteObject], target: Target) -> Plan:
-    """Compare every local file with the remote objects; delete what the site no longer has."""
-    changed = [upload for upload in local if differs(upload, remote.get(upload.path), target)]
+def plan_against_listing(local: list[Upload], remote: dict[str, RemoteObject], target: Target, *, force: bool = False) -> Plan:
+    """Compare every local file with the remote objects (all of them count as changed with force);
+    delete what the site no longer has."""
+    changed = [upload for upload in local if force or differs(upload, remote.get(upload.path), target)]
     have = {upload.path for upload in local}
     # Hidden paths (".well-known/") are never the build's: leave them to whoever put them there.
     deletes = sorted(path for path in remote if path not in have and not any(p.startswith(".") for p in path.split("/")))
