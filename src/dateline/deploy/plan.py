@@ -7,6 +7,7 @@ feeds, sitemaps and redirects. Deletions come last.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from dateline.deploy.rules import is_feed_or_sitemap, is_page
@@ -40,10 +41,16 @@ def in_tiers(uploads: list[Upload]) -> tuple[tuple[Upload, ...], ...]:
     return tuple(tuple(tier) for tier in tiers)
 
 
-def plan_against_listing(local: list[Upload], remote: dict[str, RemoteObject], target: Target, *, force: bool = False) -> Plan:
+def plan_against_listing(local: list[Upload], remote: dict[str, RemoteObject], target: Target, *, force: bool = False,
+                         jobs: int = 8) -> Plan:
     """Compare every local file with the remote objects (all of them count as changed with force);
     delete what the site no longer has."""
-    changed = [upload for upload in local if force or differs(upload, remote.get(upload.path), target)]
+    verdicts = {u.path: True if force else differs_by_listing(u, remote.get(u.path)) for u in local}
+    unsure = [upload for upload in local if verdicts[upload.path] is None]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:  # one HEAD (or file read) each
+        for upload, verdict in zip(unsure, pool.map(lambda u: differs_by_stat(u, target), unsure), strict=True):
+            verdicts[upload.path] = verdict
+    changed = [upload for upload in local if verdicts[upload.path]]
     have = {upload.path for upload in local}
     # Hidden paths (".well-known/") are never the build's: leave them to whoever put them there.
     deletes = sorted(path for path in remote if path not in have and not any(p.startswith(".") for p in path.split("/")))
@@ -56,18 +63,22 @@ def plan_from_changes(written: list[Upload], created: set[str], deleted: list[st
     return Plan(in_tiers(written), frozenset(created), tuple(sorted(deleted)), 0)
 
 
-def differs(upload: Upload, remote: RemoteObject | None, target: Target) -> bool:
+def differs_by_listing(upload: Upload, remote: RemoteObject | None) -> bool | None:
+    """Whether the object differs, as far as the listing tells; None when only its headers can."""
     if remote is None:
         return True
     if upload.redirect:
         # A redirect object is empty; where it points is only in its headers.
-        if remote.size != 0:
-            return True
-        stored = target.stat(upload.path)
-        return stored is None or stored.redirect != upload.redirect
+        return True if remote.size != 0 else None
     if remote.size != upload.size:
         return True
     if remote.md5 is None:  # a multipart ETag, or a folder: the stored checksum tells
-        stored = target.stat(upload.path)
-        return stored is None or stored.md5 != upload.md5
+        return None
     return remote.md5 != upload.md5
+
+
+def differs_by_stat(upload: Upload, target: Target) -> bool:
+    stored = target.stat(upload.path)
+    if stored is None:
+        return True
+    return stored.redirect != upload.redirect if upload.redirect else stored.md5 != upload.md5

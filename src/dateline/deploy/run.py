@@ -93,7 +93,7 @@ def make_plan(request: DeployRequest, target: Target, progress: Progress) -> Pla
         if target.redirects:  # an alias whose redirect page is missing still gets its redirect
             paths = sorted(set(paths) | set(redirects))
         local = _prepare(request, target, paths, redirects, progress)
-        return plan_against_listing(local, target.list(), target, force=request.force)
+        return plan_against_listing(local, target.list(), target, force=request.force, jobs=request.jobs)
     changes = read_changes(request.changes_file)
     written = set(changes.written)
     if REDIRECTS_FILE in written:  # where an alias points may have changed
