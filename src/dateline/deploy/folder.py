@@ -4,9 +4,11 @@ every file either old or new, and a rerun finishes the job."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
+from dateline.deploy.local import walk_files
 from dateline.deploy.targets import RemoteObject, Upload
 from dateline.errors import DatelineError, UsageError
 from dateline.write import write_file
@@ -32,12 +34,11 @@ class FolderTarget:
         if not self.folder.is_dir():
             return {}
         found = {}
-        for path in self.folder.rglob("*"):
-            if LEFTOVER.match(path.name) and path.is_file():
-                path.unlink()  # half a file from a deploy that was killed mid-write: never in place, so just drop it
-            elif path.is_file() and not path.is_symlink():
-                # The MD5 is read only when the sizes agree (stat).
-                found[path.relative_to(self.folder).as_posix()] = RemoteObject(path.stat().st_size, None)
+        for relative, entry in walk_files(self.folder):
+            if LEFTOVER.match(entry.name):
+                os.unlink(entry.path)  # half a file from a deploy killed mid-write: never in place, so just drop it
+            else:  # the MD5 is read only when the sizes agree (stat)
+                found[relative] = RemoteObject(entry.stat().st_size, None)
         return found
 
     def stat(self, path: str) -> RemoteObject | None:

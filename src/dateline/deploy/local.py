@@ -4,7 +4,8 @@ MD5 and headers; alias pages become redirect objects where the target has them."
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,12 +33,17 @@ def built_base_url(folder: Path) -> str | None:
 
 def site_paths(folder: Path) -> list[str]:
     """Every file of the built site, site-relative; hidden files (".well-known") are never the build's."""
-    paths = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")):
-            paths.append(relative)
-    return sorted(paths)
+    return sorted(relative for relative, _ in walk_files(folder) if not any(p.startswith(".") for p in relative.split("/")))
+
+
+def walk_files(folder: Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry]]:
+    """(relative path, entry) of every regular file below FOLDER; os.scandir, many times quicker than rglob."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from walk_files(Path(entry.path), f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                yield prefix + entry.name, entry
 
 
 def prepare_uploads(folder: Path, paths: Iterable[str], target: Target, rules: tuple[DeployRule, ...],
