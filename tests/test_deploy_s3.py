@@ -457,15 +457,20 @@ def test_an_interrupted_upload_is_finished_by_a_rerun(built, s3, bucket, aws_env
         client.put_object = put_object
         return client
 
+    distribution = create_distribution(bucket, aws_env)
     with monkeypatch.context() as patch:
         patch.setattr(s3_module, "make_client", failing_client)
-        result = deploy(site, f"s3://{bucket}", "--jobs", "1", endpoint=aws_env)
+        result = deploy(site, f"s3://{bucket}", "--jobs", "1", "--invalidate", distribution, endpoint=aws_env)
     assert result.exit_code == 1, str(result)
     total = len(local_files(out))
     assert "cannot reach the S3 endpoint" in result.stderr
     assert f"5 of {total} files were uploaded; run the same command again to finish" in result.stderr
     stored = objects(s3, bucket)
     assert len(stored) == 5 and all(stored[key] == local_files(out)[key] for key in stored)
+    # What did go up is purged before the command stops: the rerun will not see it as changed.
+    [(invalidation, purged)] = invalidations(distribution, aws_env).items()
+    assert f"purged from CloudFront (invalidation {invalidation})" in result.stderr
+    assert {path.removesuffix("index.html") for path in purged} == {"/" + key.removesuffix("index.html") for key in stored}
 
     result = deploy(site, f"s3://{bucket}", endpoint=aws_env)
     assert result.exit_code == 0, str(result)
