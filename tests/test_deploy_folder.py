@@ -217,3 +217,11 @@ def test_the_deploy_table_is_read_into_the_config(make_site):
     settings = load_config(site).deploy
     assert settings.target == "s3://news/" and settings.max_deletes == 10
     assert settings.rules == (DeployRule(pattern="*.html", gzip=True, line=5),)
+
+
+def test_an_inline_rule_is_named_by_its_rules_line(make_site, tmp_path):
+    site = make_site(ARTICLES, config='base_url = "https://example.com/"\n\n[deploy]\nmax_deletes = 5\n'
+                     'rules = [{pattern = "*.html", gzip = true}, {pattern = "*.css", gz = true}]\n')
+    result = deploy(site, (tmp_path / "public").as_uri())
+    assert result.exit_code == 1, str(result)
+    assert parse_errors(result.stderr) == [("dateline.toml", 5, "unknown key 'gz' in [[deploy.rules]]; did you mean 'gzip'?")]

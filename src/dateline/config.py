@@ -277,27 +277,27 @@ def deploy_settings(table: object, text: str) -> DeploySettings:
     """[deploy] and its [[deploy.rules]]; every error names dateline.toml and the key's line."""
     lines = _TomlLines(text)
     if not isinstance(table, dict):
-        raise ConfigError(CONFIG_NAME, "deploy must be a table: [deploy]", lines.key("", "deploy"))
-    _refuse_unknown(table, DEPLOY_KEYS, "[deploy]", lambda key: lines.key("deploy", key))
+        raise ConfigError(CONFIG_NAME, "deploy must be a table: [deploy]", lines.where("", "deploy"))
+    _refuse_unknown(table, DEPLOY_KEYS, "[deploy]", lambda key: lines.where("deploy", key))
     settings = {}
     for key in ("target", "endpoint_url"):
         value = table.get(key, "")
         if not isinstance(value, str):
-            raise ConfigError(CONFIG_NAME, f"[deploy] {key} must be a string", lines.key("deploy", key))
+            raise ConfigError(CONFIG_NAME, f"[deploy] {key} must be a string", lines.where("deploy", key))
         settings[key] = value
     max_deletes = table.get("max_deletes", DeploySettings.max_deletes)
     if not isinstance(max_deletes, int) or isinstance(max_deletes, bool) or max_deletes < 0:
         raise ConfigError(CONFIG_NAME, f"[deploy] max_deletes must be a whole number, 0 or more, got {max_deletes!r}",
-                          lines.key("deploy", "max_deletes"))
+                          lines.where("deploy", "max_deletes"))
     rules = table.get("rules", [])
     if not isinstance(rules, list):
-        raise ConfigError(CONFIG_NAME, "deploy rules are [[deploy.rules]] tables", lines.key("deploy", "rules"))
+        raise ConfigError(CONFIG_NAME, "deploy rules are [[deploy.rules]] tables", lines.where("deploy", "rules"))
     parsed = tuple(_deploy_rule(rule, number, lines) for number, rule in enumerate(rules))
     return DeploySettings(max_deletes=max_deletes, rules=parsed, **settings)
 
 
 def _deploy_rule(rule: object, number: int, lines: _TomlLines) -> DeployRule:
-    start = lines.table("deploy.rules", number) or lines.key("deploy", "rules")
+    start = lines.table("deploy.rules", number) or lines.where("deploy", "rules")
 
     def line(key: str) -> int:
         return lines.key("deploy.rules", key, number) or start
@@ -359,4 +359,9 @@ class _TomlLines:
         return next((line for line, table, i in self.headers if table == name and i == index), 0)
 
     def key(self, table: str, key: str, index: int = 0) -> int:
-        return self.keys.get((table, index, key)) or self.table(f"{table}.{key}" if table else key) or self.table(table) or 1
+        """The key's line, else its own table's ([deploy.rules] for rules), else 0."""
+        return self.keys.get((table, index, key)) or self.table(f"{table}.{key}" if table else key)
+
+    def where(self, table: str, key: str) -> int:
+        """The best line to name for a key: its own, else its table's header, else the first."""
+        return self.key(table, key) or self.table(table) or 1
