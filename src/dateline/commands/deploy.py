@@ -9,7 +9,7 @@ import click
 
 from dateline.cli import open_config, progress_display, site_option, user_errors
 from dateline.config import normalize_base_url
-from dateline.errors import UsageError
+from dateline.errors import DatelineError, UsageError
 
 
 @click.command("deploy")
@@ -27,7 +27,7 @@ from dateline.errors import UsageError
 @click.option("--base-url", help="The base_url the site was built with, if overridden (for redirects and purged paths).")
 @click.option("--force", is_flag=True, help="Upload every file, changed or not (after changing [deploy] rules).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=8, show_default=True, help="Parallel uploads.")
-@click.option("--verbose", "-v", is_flag=True, help="Also print each file as it is planned (as --dry-run does).")
+@click.option("--verbose", "-v", is_flag=True, help="Also list each file uploaded, redirected or deleted.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def deploy_command(target: str | None, site_dir: Path, out_dir: Path | None, endpoint_url: str | None, changes_file: Path | None,
                    max_deletes: int | None, dry_run: bool, distribution: str | None, base_url: str | None, force: bool,
@@ -37,6 +37,7 @@ def deploy_command(target: str | None, site_dir: Path, out_dir: Path | None, end
     Only files whose bytes changed go up: assets, then pages, then feeds and sitemaps; files the
     site no longer has are deleted last. Credentials come from the usual AWS environment and profiles.
     """
+    from dateline.deploy.local import built_base_url
     from dateline.deploy.run import DeployRequest, check_site_folder, deploy_site
     from dateline.deploy.targets import open_target
 
@@ -51,23 +52,20 @@ def deploy_command(target: str | None, site_dir: Path, out_dir: Path | None, end
         if distribution and urlsplit(target_text).scheme == "file":
             raise UsageError("--invalidate purges a CloudFront distribution, which serves a bucket, not a folder")
         check_site_folder(site_folder)
-        base_path = urlsplit(normalize_base_url(base_url, "--base-url") if base_url else built_for(site_folder, config)).path
+        base_path = urlsplit(normalize_base_url(base_url, "--base-url") if base_url else
+                             built_base_url(site_folder, config.base_url)).path
         request = DeployRequest(
             site_folder=site_folder, base_path=base_path, rules=settings.rules, changes_file=changes_file,
             max_deletes=settings.max_deletes if max_deletes is None else max_deletes, jobs=jobs,
             dry_run=dry_run, force=force, distribution=distribution or "")
         remote = open_target(target_text, endpoint_url=endpoint_url or settings.endpoint_url, site_folder=site_folder)
         with progress_display(not quiet and not dry_run, "comparing") as progress:
-            deploy_site(request, remote, progress=progress, echo=None if quiet else click.echo,
-                        list_files=click.echo if dry_run or verbose else None)
-
-
-def built_for(site_folder: Path, config) -> str:
-    """The base URL the built site carries; a build for the dev server's address is not for the public."""
-    from dateline.deploy.local import built_base_url
-
-    url = built_base_url(site_folder) or config.base_url
-    if urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1"):
-        raise UsageError(f"{site_folder} was built for {url}, a local address (by `dateline serve`?): run `dateline build` "
-                         "before deploying, or pass --base-url if that address is really meant")
-    return url
+            result = deploy_site(request, remote, progress=progress)
+        for line in result.listing if dry_run or verbose else ():
+            click.echo(line)
+        if not quiet:
+            for line in (result.purge, result.summary()):
+                if line:
+                    click.echo(line)
+        if result.refusal:
+            raise DatelineError(result.refusal)

@@ -8,17 +8,29 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dateline.config import DeployRule
 from dateline.deploy.rules import Headers, headers_for
 from dateline.deploy.targets import Target, Upload, encode
+from dateline.errors import UsageError
 
 NO_HEADERS = Headers("", "", False)
 EMPTY_MD5 = hashlib.md5(b"").hexdigest()
 
 
-def built_base_url(folder: Path) -> str | None:
-    """The base URL the site was built for, from robots.txt's Sitemap line; None if it does not tell."""
+def built_base_url(folder: Path, configured: str) -> str:
+    """The base URL the site was built for (robots.txt's Sitemap line tells; else the configured one).
+
+    A build for the dev server's address is not for the public: refused."""
+    url = _sitemap_base(folder) or configured
+    if urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1"):
+        raise UsageError(f"{folder} was built for {url}, a local address (by `dateline serve`?): run `dateline build` "
+                         "before deploying, or pass --base-url if that address is really meant")
+    return url
+
+
+def _sitemap_base(folder: Path) -> str | None:
     try:
         text = (folder / "robots.txt").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

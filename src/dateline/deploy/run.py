@@ -19,7 +19,6 @@ from dateline.deploy.targets import Target, Upload
 from dateline.errors import DatelineError, UsageError
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total), as cli.progress_display gives
-Echo = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,9 @@ class DeployResult:
     unchanged: int
     seconds: float
     dry_run: bool = False
-    invalidation: str = ""
+    listing: tuple[str, ...] = ()  # a line per planned file, in order (what --dry-run prints)
+    purge: str = ""  # what --invalidate did
+    refusal: str = ""  # why the deletions were refused; the command then fails
 
     def summary(self) -> str:
         if self.dry_run:
@@ -61,28 +62,18 @@ def check_site_folder(folder: Path) -> None:
         raise UsageError(f"{folder} was not built by dateline (it has no 404.html); refusing to deploy it")
 
 
-def deploy_site(request: DeployRequest, target: Target, *, progress: Progress | None = None,
-                echo: Echo | None = None, list_files: Echo | None = None) -> DeployResult:
-    """Deploy; `echo` gets the summary (and the invalidation), `list_files` a line per planned file."""
+def deploy_site(request: DeployRequest, target: Target, *, progress: Progress | None = None) -> DeployResult:
+    """Plan and (unless a dry run) carry out the deploy. Prints nothing: a progress bar may be on screen."""
     started = time.perf_counter()
     check_site_folder(request.site_folder)
     plan = make_plan(request, target, progress or _silent)
-    if list_files:
-        for line in plan_lines(plan):
-            list_files(line)
     too_many = len(plan.deletes) > request.max_deletes
+    refusal = (f"{len(plan.deletes)} files on {target.name} are no longer in the site, more than --max-deletes "
+               f"{request.max_deletes}: nothing was deleted. If the site really lost them, run again with "
+               f"--max-deletes {len(plan.deletes)} (or set max_deletes in [deploy] of dateline.toml)") if too_many else ""
     if request.dry_run:
-        result = _result(target, plan, [], len(plan.deletes), started, dry_run=True)
-    else:
-        result = _carry_out(request, target, plan, too_many, progress or _silent, echo, started)
-    if echo:
-        echo(result.summary())
-    if too_many:
-        raise DatelineError(
-            f"{len(plan.deletes)} files on {target.name} are no longer in the site, more than --max-deletes "
-            f"{request.max_deletes}: nothing was deleted. If the site really lost them, run again with "
-            f"--max-deletes {len(plan.deletes)} (or set max_deletes in [deploy] of dateline.toml)")
-    return result
+        return _result(target, plan, [], len(plan.deletes), started, dry_run=True, refusal=refusal)
+    return _carry_out(request, target, plan, progress or _silent, started, refusal)
 
 
 def make_plan(request: DeployRequest, target: Target, progress: Progress) -> Plan:
@@ -124,20 +115,20 @@ def plan_lines(plan: Plan) -> list[str]:
     return lines
 
 
-def _carry_out(request, target, plan, too_many, progress, echo, started) -> DeployResult:
+def _carry_out(request, target, plan, progress, started, refusal) -> DeployResult:
     done: list[Upload] = []
     deleted: list[str] = []
     try:
         for tier in plan.tiers:
             upload_tier(target, tier, request.jobs, done, lambda: progress("uploading", len(done), len(plan.uploads)))
-        if not too_many and plan.deletes:
+        if not refusal and plan.deletes:
             progress("deleting", 0, len(plan.deletes))
             target.delete(list(plan.deletes))
             deleted = list(plan.deletes)
     except DatelineError as failure:
         raise DatelineError(f"{failure}\n{_interrupted(request, plan, done, deleted)}") from None
-    invalidation = _purge(request, [u.path for u in done] + deleted, echo)
-    return _result(target, plan, done, len(deleted), started, invalidation=invalidation)
+    purge = _purge(request, [u.path for u in done] + deleted)
+    return _result(target, plan, done, len(deleted), started, purge=purge, refusal=refusal)
 
 
 def upload_tier(target: Target, tier: tuple[Upload, ...], jobs: int, done: list[Upload], tick: Callable[[], None]) -> None:
@@ -181,24 +172,21 @@ def _interrupted(request: DeployRequest, plan: Plan, done: list[Upload], deleted
     return note
 
 
-def _purge(request: DeployRequest, paths: list[str], echo: Echo | None) -> str:
+def _purge(request: DeployRequest, paths: list[str]) -> str:
+    """Invalidate the paths; a line saying what was done."""
     if not request.distribution:
         return ""
     if not paths:
-        if echo:
-            echo(f"Nothing changed: no invalidation for CloudFront distribution {request.distribution}.")
-        return ""
+        return f"Nothing changed: no invalidation for CloudFront distribution {request.distribution}."
     purge = invalidation_paths(paths, request.base_path)
     invalidation = invalidate(request.distribution, purge)
-    if echo:
-        echo(f"CloudFront invalidation {invalidation} for distribution {request.distribution}: {len(purge)} paths.")
-    return invalidation
+    return f"CloudFront invalidation {invalidation} for distribution {request.distribution}: {len(purge)} paths."
 
 
-def _result(target, plan, done, deleted, started, *, dry_run=False, invalidation="") -> DeployResult:
+def _result(target, plan, done, deleted, started, *, dry_run=False, purge="", refusal="") -> DeployResult:
     uploads = plan.uploads if dry_run else done
     return DeployResult(target.name, len(uploads), sum(u.size for u in uploads), deleted, plan.unchanged,
-                        time.perf_counter() - started, dry_run, invalidation)
+                        time.perf_counter() - started, dry_run, tuple(plan_lines(plan)), purge, refusal)
 
 
 def _files(count: int) -> str:
