@@ -6,6 +6,7 @@
     new.py       dateline new
     init.py      dateline init, dateline theme export
     serve.py     dateline serve
+    deploy.py    dateline deploy (the work is dateline.deploy's)
 
 Commands parse options, call the stages and print; they hold no build logic of their own.
 """
