@@ -38,7 +38,8 @@ NOT_ARTICLES = {
     "ap_metadata_example.xml": "holds no article, only video item",
     "LISTING_1_A_NewsML-G2_News_Item.xml": "the item has no body text",  # its inlineXML is empty
     "ntb_text.json": "the item has no body text",  # descriptions only
-    "LISTING_25_An_NITF_marked-up_article_conveyed_in_inlineXML.xml": "not a NewsML-G2 item or message (root element <contentSet>)",
+    "LISTING_25_An_NITF_marked-up_article_conveyed_in_inlineXML.xml":
+        "not a NewsML-G2 item or message (root element <contentSet>)",
     "LISTING_28_Illustrating_Located_Subject_and_Dateline.xml": "not a NewsML-G2 item or message (root element <contentMeta>)",
 }
 
