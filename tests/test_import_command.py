@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-
 import shutil
 
 from test_import_support import (
-    article, content_files, import_site, iso, keys_in_file_order, raw,
+    article,
+    content_files,
+    import_site,
+    iso,
+    keys_in_file_order,
+    raw,
 )
 
 from dateline.config import load_config

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import markdown
 import pytest
 
+from dateline.content import is_valid_slug
 from dateline.importer.markdown_escape import escape_paragraph, paragraphs_to_markdown
 from dateline.importer.names import romanize_name, split_name
 from dateline.importer.pagetext import parse_page_text
@@ -18,7 +19,6 @@ from dateline.importer.places import gazetteer, resolve_place
 from dateline.importer.reading import decode, is_html
 from dateline.importer.records import RawFileError, SignoffEntry
 from dateline.importer.signoff import parse_signoff_line, split_signoff
-from dateline.content import is_valid_slug
 from dateline.importer.slugs import ascii_slug, headline_slug
 from dateline.importer.stamps import parse_iso, parse_time_line, resolve
 from dateline.markdown import EXTENSION_CONFIGS, EXTENSIONS
@@ -107,7 +107,8 @@ def test_body_text_is_not_a_signoff(line):
 
 
 def test_split_signoff_takes_trailing_lines_and_copyright():
-    body, entries = split_signoff(["본문.", "카이로=김기윤 특파원 pep@donga.com", "ⓒ 동아일보 & donga.com, 무단 전재 및 재배포 금지"])
+    body, entries = split_signoff(["본문.", "카이로=김기윤 특파원 pep@donga.com",
+                                   "ⓒ 동아일보 & donga.com, 무단 전재 및 재배포 금지"])
     assert body == ["본문."]
     assert [e.local for e in entries] == ["김기윤"]
     assert split_signoff(["No sign-off here."]) == (["No sign-off here."], ())
