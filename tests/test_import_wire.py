@@ -270,6 +270,18 @@ def test_agency_lead_in_leaves_the_text_once_it_is_the_dateline(make_site, run_c
     assert meta.content == "The governor signed the bill.\n\nA second paragraph."
 
 
+def test_korean_wire_item(make_site, run_cli, tmp_path):
+    body = "<p>(서울=연합뉴스) 김기윤 기자 = 블링컨 장관이 만났다.</p>"
+    item = ninjs3(language="ko-KR", located=None, by="김기윤 기자", headlines=[{"role": "main", "value": "휴전 협상 교착"}],
+                  bodies=[{"role": "main", "contentType": "text/html", "value": body}])
+    _, relative, meta = imported(make_site, run_cli, tmp_path, item)
+    assert relative == "content/ko/2024/05/hyujeon-hyeopsang-gyochak.md"
+    assert meta["dateline"] == {"city": "Seoul", "local": "서울"}
+    assert meta["correspondents"] == [{"name": "Kim Ki-yun", "local": "김기윤", "email": "pep@donga.com",
+                                       "role": "reporter"}]
+    assert meta.content == "블링컨 장관이 만났다."
+
+
 def test_bodies_become_clean_markdown(make_site, run_cli, tmp_path):
     nitf = ("<hl2>Background</hl2><p>See <a href=\"https://example.com/report\">the report</a> and <em>this</em>.</p>"
             "<ul><li>one</li><li>two</li></ul><ol><li>first</li><li>second</li></ol>"

@@ -135,6 +135,8 @@ def test_lead_ins():
         ("<p>GROSSETO, Italy (AP) -- The trial began.</p>", "Grosseto", "The trial began."),
         ("<p>NEW YORK (Reuters) - Stocks fell.</p>", "New York", "Stocks fell."),
         ("<p>SEOUL (Yonhap) — North Korea fired.</p>", "Seoul", "North Korea fired."),
+        ("<p>(서울=연합뉴스) 김기윤 기자 = 북한이 발사했다.</p>", "서울", "북한이 발사했다."),
+        ("<p>(부산=뉴스1) 항만이 붐볐다.</p>", "부산", "항만이 붐볐다."),
     ]:
         blocks = html_to_blocks(html)
         assert lead_in_place(blocks) == place

@@ -5,8 +5,9 @@ Kept: paragraphs, headings (h1-h6; NITF hl1/hl2), lists (ul/ol; NITF ul/ol/dl as
 scripts, styles, media, tables' layout (cells become paragraphs), and any other markup (its text
 is kept). All text goes through markdown_escape, so a wire's punctuation shows as written.
 
-The agency's dateline lead-in ("SPRINGFIELD, Ill. (AP) _ ", "GROSSETO, Italy (AP) -- ") is
-taken off the first paragraph once the place is the article's dateline.
+The agency's dateline lead-in ("SPRINGFIELD, Ill. (AP) _ ", "GROSSETO, Italy (AP) -- ", and
+Korean agencies' "(서울=연합뉴스) 김기윤 기자 = ") is taken off the first paragraph once the
+place is the article's dateline.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ LEAD_IN = re.compile(
     r"(?:\s*,\s*[^()\n]{1,40}?)?"  # , Ill.  , Italy
     r"\s*\((?P<agency>[^()\n]{1,40})\)"  # (AP)
     r"\s*(?:--|_|—|–|-|:)\s*"
+    # Korean agencies: "(서울=연합뉴스) 김기윤 기자 = " or "서울=뉴스1) ".
+    r"|^\s*\(?(?P<ko_place>[가-힣]{1,12})\s*=\s*[가-힣A-Za-z0-9]{2,12}\)\s*(?:[가-힣]{2,5}\s*(?:기자|특파원)\s*=\s*)?"
 )
 
 
@@ -207,7 +210,9 @@ def lead_in_place(blocks: list[Block]) -> str:
     """The place of an agency lead-in ("GROSSETO, Italy (AP) --") on the first paragraph, title-cased."""
     first = next((b for b in blocks if b.kind == "p"), None)
     match = LEAD_IN.match(_plain(first.text)) if first else None
-    return _title_case(match.group("place")) if match else ""
+    if not match:
+        return ""
+    return match.group("ko_place") or _title_case(match.group("place"))
 
 
 def drop_lead_in(blocks: list[Block]) -> list[Block]:
