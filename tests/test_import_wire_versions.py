@@ -91,6 +91,17 @@ def test_a_correction_appends_to_corrections(make_site, run_cli, tmp_path, build
     build_site(site)
 
 
+def test_a_ninjs_correction_signal(make_site, run_cli, tmp_path):
+    """`signals` is an agencies' extension the IPTC schemas lack: it is read and does not fail validation."""
+    site = import_site(make_site)
+    assert send(run_cli, site, tmp_path, version(1, "2024-05-02T22:55:00Z")).exit_code == 0
+    corrected = version(2, "2024-05-03T01:00:00Z", signals=[{"code": "correction", "name": "Correction"}])
+    result = send(run_cli, site, tmp_path, corrected)
+    assert result.exit_code == 0, result
+    assert [(iso(c["at"]), c["text"]) for c in article(site, PATH)["corrections"]] == [
+        ("2024-05-03T10:00:00+09:00", "The wire service corrected this article.")]
+
+
 def test_an_update_that_is_not_a_correction_adds_none(make_site, run_cli, tmp_path):
     site = import_site(make_site)
     assert send(run_cli, site, tmp_path, newsml_item(version="1"), name="item.xml").exit_code == 0

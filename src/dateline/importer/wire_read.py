@@ -26,6 +26,7 @@ from dateline.importer.wire_text import NOT_XML
 XML_START = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<(?P<root>[\w:.-]+)", re.S)
 NAR_ROOTS = {"newsItem", "newsMessage", *newsml.ITEM_KINDS}
 Result = RawArticle | RawFileError
+EXTENSIONS = {"signals", "signal"}
 
 
 def _head(data: bytes) -> str:
@@ -99,7 +100,9 @@ def _ninjs_item(path: Path, item: dict, where: str, tz: ZoneInfo, validate: bool
     fields = ninjs.fields_of(item, path, where)
     if not is_article(fields.item_class, bool(fields.body)):
         raise _NotArticle(path, fields.item_class)
-    problems = ninjs_problems(item, series)
+    # `signals` (corrections, updates) is an extension agencies add to ninjs; the IPTC schemas do
+    # not list it, so it is set aside for validation rather than failing every such item.
+    problems = ninjs_problems({k: v for k, v in item.items() if str(k).lower() not in EXTENSIONS}, series)
     if problems and validate:
         raise fields.error(f"not valid ninjs {series}.x (its JSON Schema): " + "; ".join(problems)
                            + " (--no-validate imports it anyway)")
