@@ -34,6 +34,9 @@ def fields(**values) -> WireFields:
     (b"<?xml version='1.0'?><rss/>", "newsml"),  # XML is read as NewsML-G2, which says what else it is
     (b"<!DOCTYPE html><html><body>page</body></html>", ""),
     (b"<html><head><title>x</title></head></html>", ""),
+    (b"<section><p>A saved fragment of a page</p></section>", ""),
+    (b"<contentSet><inlineXML/></contentSet>", "newsml"),
+    (b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd">\n<html/>', ""),
     (b"Posted May. 03, 2024 07:55", ""),
     ("본문 바로가기\n".encode(), ""),
 ])
@@ -165,3 +168,45 @@ def test_xml_safe():
 def test_times_stay_aware():
     moment = wire_time("2024-02-29T23:59:59Z", "t", fields(), SEOUL)
     assert moment == dt.datetime(2024, 3, 1, 8, 59, 59, tzinfo=SEOUL)
+
+
+# ---- robustness: items that break the schema in every way are refused, never crash ----------
+
+ODD_VALUES = [None, 1, 1.5, True, "", "x", "2024-05-03", [], {}, [1], {"a": 1}, ["x"], [{"value": 1}],
+              [{"role": "main"}], {"href": 1}, "\u0000"]
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        yield from _paths(child, (*prefix, key))
+
+
+def test_ninjs_items_with_values_of_every_wrong_type(tmp_path):
+    """A fixed-seed sweep: every result is an article or a RawFileError that names what is wrong,
+    never an internal error (reported as "could not be read as IPTC ninjs (TypeError ...)")."""
+    import copy
+    import random
+
+    from dateline.importer.run import read_raws
+
+    rng = random.Random(20241129)
+    samples = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(WIRE.glob("*.json"))]
+    path = tmp_path / "item.json"
+    for _ in range(400):
+        item = copy.deepcopy(rng.choice(samples))
+        for _ in range(rng.randint(1, 4)):
+            target = rng.choice([p for p in _paths(item) if p])
+            parent = item
+            for key in target[:-1]:
+                parent = parent[key]
+            parent[target[-1]] = copy.deepcopy(rng.choice(ODD_VALUES))
+        path.write_text(json.dumps(item), encoding="utf-8")
+        try:
+            results = read_raws(path, SEOUL, validate=False)
+        except RawFileError as error:
+            results = [error]
+        for result in results:
+            if isinstance(result, RawFileError):
+                assert "could not be read as" not in result.reason, (result.reason, item)

@@ -93,6 +93,11 @@ def text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def listed(value: object) -> list:
+    """A value the schema says is a list; anything else (in an item that breaks the schema) is none."""
+    return value if isinstance(value, list) else []
+
+
 def role_value(entries: object, roles: tuple[str, ...] = ("",)) -> str:
     """The value of the entry with one of `roles` (in that order); the role "" stands for any entry."""
     entries = [e for e in entries if isinstance(e, dict) and text(e.get("value"))] if isinstance(entries, list) else []
@@ -113,7 +118,7 @@ def body(item: dict) -> list[Block]:
             return html_to_blocks(item[key])
     if text(item.get("body_text")):
         return text_to_blocks(item["body_text"])
-    bodies = [b for b in item.get("bodies") or [] if isinstance(b, dict) and text(b.get("value"))]
+    bodies = [b for b in listed(item.get("bodies")) if isinstance(b, dict) and text(b.get("value"))]
     html = [b for b in bodies if "html" in text(b.get("contenttype")).lower() or "html" in text(b.get("role")).lower()]
     if html:
         return html_to_blocks(html[0]["value"])
@@ -129,13 +134,13 @@ def without_headline(blocks: list[Block], title: str) -> list[Block]:
 
 
 def names(entries: object) -> tuple[str, ...]:
-    entries = entries if isinstance(entries, list) else [entries]
+    entries = entries if isinstance(entries, list) else [entries] if isinstance(entries, (dict, str)) else []
     return tuple(text(e.get("name")) if isinstance(e, dict) else text(e) for e in entries if e)
 
 
 def signals(item: dict) -> tuple[str, ...]:
     found = []
-    for entry in item.get("signals") or item.get("signal") or []:
+    for entry in listed(item.get("signals") or item.get("signal")):
         if isinstance(entry, dict):
             found.append(text(entry.get("uri")) or text(entry.get("qcode")) or text(entry.get("code"))
                          or text(entry.get("literal")) or text(entry.get("name")))
@@ -196,7 +201,7 @@ def renditions_of(association: dict) -> list[dict]:
     renditions = association.get("renditions")
     if isinstance(renditions, dict):  # 1.x: name -> rendition
         return [{"name": k, **v} for k, v in renditions.items() if isinstance(v, dict)]
-    return [r for r in renditions or [] if isinstance(r, dict) and text(r.get("href"))]
+    return [r for r in listed(renditions) if isinstance(r, dict) and text(r.get("href"))]
 
 
 def _local_file(rendition: dict, folder: Path) -> Path | None:

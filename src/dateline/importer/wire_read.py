@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,12 +20,14 @@ import lxml.etree
 from dateline.importer import newsml, ninjs
 from dateline.importer.reading import decode
 from dateline.importer.records import RawArticle, RawFileError
-from dateline.importer.wire import WireFields, is_article, to_raw
+from dateline.importer.wire import is_article, to_raw
 from dateline.importer.wire_schemas import newsml_problems, ninjs_problems
 from dateline.importer.wire_text import NOT_XML
 
 XML_START = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<(?P<root>[\w:.-]+)", re.S)
-NAR_ROOTS = {"newsItem", "newsMessage", *newsml.ITEM_KINDS}
+NAR_ROOTS = {"newsItem", "newsMessage", "NewsML", *newsml.ITEM_KINDS}
+G2_PARTS = {"contentSet", "contentMeta", "itemMeta", "inlineXML", "nitf"}  # fragments people save by mistake
+HTML_ROOTS = {"html", "head", "body", "meta", "title", "div", "p", "article", "section", "main", "table", "span"}
 Result = RawArticle | RawFileError
 EXTENSIONS = {"signals", "signal"}
 
@@ -42,9 +45,11 @@ def sniff(data: bytes) -> str:
     if head.startswith(("{", "[")):
         return "ninjs"
     match = XML_START.match(head)
-    if match:  # XML that is not an HTML page is read as NewsML-G2, which says what else it is
+    if match:  # declared XML, or a NewsML-G2 element, is read as NewsML-G2, which says what else it is
         root = match.group("root").rsplit(":", 1)[-1]
-        if root.lower() not in ("html", "head", "body", "meta", "title", "div", "p", "article"):
+        if root.lower() in HTML_ROOTS:
+            return ""
+        if head.startswith("<?xml") or root in NAR_ROOTS or root in G2_PARTS or newsml.NAR in head:
             return "newsml"
     return ""
 
@@ -172,7 +177,7 @@ def read_newsml(path: Path, data: bytes, tz: ZoneInfo, validate: bool) -> list[R
             image = next(iter(pictures.values()))
         try:
             fields = newsml.fields_of(item, path, where, image)
-            results.append(to_raw(WireFields(**{**fields.__dict__, "warnings": [*warnings, *fields.warnings]}), tz))
+            results.append(to_raw(replace(fields, warnings=[*warnings, *fields.warnings]), tz))
         except RawFileError as error:
             results.append(error)
     return results
