@@ -337,6 +337,22 @@ def test_local_photo_is_copied_beside_the_article(make_site, run_cli, tmp_path):
     assert copied.read_bytes() == photo.read_bytes()
 
 
+def test_a_rendition_outside_the_raw_files_folder_is_never_copied(make_site, run_cli, tmp_path):
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(b"private")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("not an image", encoding="utf-8")
+    for number, href in enumerate(("../secret.jpg", f"file://{secret}", str(secret), "notes.txt")):
+        association = {"name": "mainpic", "uri": "urn:pic:1", "type": "picture", "renditions": [{"name": "main", "href": href}]}
+        site = import_site(make_site)
+        item = ninjs3(uri=f"urn:x:{number}", associations=[association])
+        result = run_import(run_cli, site, write_json(tmp_path / "in", f"item{number}.json", item))
+        assert result.exit_code == 0, result
+        (relative,) = content_files(site)
+        meta = article(site, relative)
+        assert "image" not in meta and "wire_image" not in meta, href
+
+
 def test_remote_photo_is_recorded_never_downloaded(make_site, run_cli, tmp_path):
     association = {"name": "mainpic", "uri": "urn:pic:1", "type": "picture",
                    "renditions": [{"name": "main", "href": "https://photos.invalid/talks.jpg", "width": 800}]}

@@ -15,12 +15,12 @@ missing, and only when it starts with a place (never a timestamp or digits).
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import lxml.etree
 
 from dateline.importer.records import WireImage
-from dateline.importer.wire import WireFields
+from dateline.importer.wire import WireFields, local_rendition
 from dateline.importer.wire_text import element_blocks, text_to_blocks
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -176,7 +176,7 @@ def picture_of(item, folder: Path) -> WireImage | None:
     renditions = [r for r in children(child(item, "contentSet"), "remoteContent") if r.get("href")]
     if not renditions:
         return None
-    local_files = [(r, _local_file(r.get("href"), folder)) for r in renditions]
+    local_files = [(r, local_rendition(r.get("href"), folder)) for r in renditions]
     local_files = [(r, p) for r, p in local_files if p is not None]
     chosen, file = max(local_files, key=lambda rp: _int(rp[0].get("width"))) if local_files else \
         (max(renditions, key=lambda r: _int(r.get("width"))), None)
@@ -195,15 +195,6 @@ def picture_of(item, folder: Path) -> WireImage | None:
 
 def linked_guids(item) -> set[str]:
     return {link.get("residref") for link in children(child(item, "itemMeta"), "link") if link.get("residref")}
-
-
-def _local_file(href: str, folder: Path) -> Path | None:
-    parts = urlsplit(href)
-    if parts.scheme not in ("", "file") or not parts.path:
-        return None
-    candidate = Path(unquote(parts.path))
-    candidate = candidate if candidate.is_absolute() else folder / candidate
-    return candidate if candidate.is_file() else None
 
 
 def _int(value: str | None) -> int:

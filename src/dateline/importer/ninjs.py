@@ -15,10 +15,9 @@ in is still understood (validation against the series' schema says what is wrong
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from dateline.importer.records import WireImage
-from dateline.importer.wire import WireFields
+from dateline.importer.wire import WireFields, local_rendition
 from dateline.importer.wire_text import Block, html_to_blocks, text_to_blocks
 
 CAMEL_KEYS = {
@@ -178,7 +177,7 @@ def lead_photo(item: dict, folder: Path) -> WireImage | None:
         renditions = renditions_of(association)
         if not renditions:
             continue
-        local = [(r, _local_file(r, folder)) for r in renditions]
+        local = [(r, local_rendition(text(r.get("href")), folder)) for r in renditions]
         local = [(r, p) for r, p in local if p is not None]
         chosen, local_file = max(local, key=lambda rp: _width(rp[0])) if local else (_best_remote(renditions), None)
         remote = "" if local_file else text(chosen.get("href"))
@@ -202,17 +201,6 @@ def renditions_of(association: dict) -> list[dict]:
     if isinstance(renditions, dict):  # 1.x: name -> rendition
         return [{"name": k, **v} for k, v in renditions.items() if isinstance(v, dict)]
     return [r for r in listed(renditions) if isinstance(r, dict) and text(r.get("href"))]
-
-
-def _local_file(rendition: dict, folder: Path) -> Path | None:
-    """A rendition whose href names a file beside the raw file (relative, or a file: URL)."""
-    href = text(rendition.get("href"))
-    parts = urlsplit(href)
-    if parts.scheme not in ("", "file") or not parts.path:
-        return None
-    candidate = Path(unquote(parts.path))
-    candidate = candidate if candidate.is_absolute() else folder / candidate
-    return candidate if candidate.is_file() else None
 
 
 def _best_remote(renditions: list[dict]) -> dict:

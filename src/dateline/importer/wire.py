@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from dateline.importer.records import RawArticle, RawFileError, WireImage, WireMeta
@@ -64,6 +65,24 @@ class WireFields:
 
     def error(self, reason: str) -> RawFileError:
         return RawFileError(self.path, f"{self.where}: {reason}" if self.where else reason)
+
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff"}
+
+
+def local_rendition(href: str, folder: Path) -> Path | None:
+    """The image file a rendition's href names beside the raw file (a relative path or a file: URL).
+
+    Only an image inside the raw file's folder counts: a wire file must not be able to copy
+    /etc/passwd or a key file into the site by naming it as a photo."""
+    parts = urlsplit(href.strip()) if isinstance(href, str) else None
+    if parts is None or parts.scheme not in ("", "file") or not parts.path:
+        return None
+    candidate = Path(unquote(parts.path))
+    candidate = (candidate if candidate.is_absolute() else folder / candidate).resolve()
+    if not candidate.is_relative_to(folder.resolve()) or candidate.suffix.lower() not in IMAGE_SUFFIXES:
+        return None
+    return candidate if candidate.is_file() else None
 
 
 def is_article(item_class: str, has_body: bool = True) -> bool:

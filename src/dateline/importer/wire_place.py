@@ -30,7 +30,6 @@ from dateline.importer.writer import Outcome, _refusal, dump, front_matter
 from dateline.write import write_file
 
 WIRE_KEYS = ("title", "updated", "dateline", "correspondents", "summary", "wire_id", "wire_version", "image", "wire_image")
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff"}
 
 
 def wire_version(wire: WireMeta) -> dict:
@@ -45,9 +44,7 @@ def image_fields(article: ImportedArticle, target: Path) -> tuple[dict, dict | N
         return {}, None
     described = {k: v for k, v in (("alt", image.alt), ("caption", image.caption), ("credit", image.credit)) if v}
     if image.local_file is not None:
-        suffix = image.local_file.suffix.lower()
-        suffix = suffix if suffix in IMAGE_SUFFIXES else ".jpg"
-        name = f"{article.slug}{suffix}"
+        name = f"{article.slug}{image.local_file.suffix.lower()}"
         return {"image": {"src": name, **described}}, {"from": image.local_file, "to": target.parent / name}
     size = {k: v for k, v in (("width", image.width), ("height", image.height)) if v}
     return {"wire_image": {"remote": image.remote, **described, **size}}, None
