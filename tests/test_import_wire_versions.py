@@ -165,3 +165,17 @@ def test_the_update_reaches_the_built_page(make_site, run_cli, tmp_path, build_s
     out = build_site(site)
     page = (out / "en/2024/05/03/ceasefire-talks-resume-in-cairo/index.html").read_text(encoding="utf-8")
     assert "Fresh text." in page and "Negotiators met again" not in page
+
+
+def test_dry_run_says_what_a_version_would_do_and_writes_nothing(make_site, run_cli, tmp_path):
+    site = import_site(make_site)
+    result = send(run_cli, site, tmp_path, version(1, "2024-05-02T22:55:00Z"), "--dry-run")
+    assert f"would write {PATH}" in result.stdout and content_files(site) == {}
+    assert send(run_cli, site, tmp_path, version(1, "2024-05-02T22:55:00Z")).exit_code == 0
+    before = content_files(site)
+    result = send(run_cli, site, tmp_path, version(2, "2024-05-03T01:00:00Z"), "--dry-run")
+    assert f"would update {PATH} (version 1 of" in result.stdout
+    assert "title: Ceasefire talks resume in Cairo" in result.stdout  # the text that would be written
+    result = send(run_cli, site, tmp_path, version(2, "2024-05-03T01:00:00Z", pubStatus="canceled"), "--dry-run")
+    assert f"would withdraw {PATH}" in result.stdout
+    assert content_files(site) == before

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dateline.importer.existing import Existing, SiteContent, read_document
 from dateline.importer.records import ImportedArticle, WireMeta
-from dateline.importer.writer import Outcome, _refusal, dump, front_matter
+from dateline.importer.writer import Outcome, dump, front_matter, reason_to_skip
 from dateline.write import write_file
 
 WIRE_KEYS = ("title", "updated", "dateline", "correspondents", "summary", "wire_id", "wire_version", "image", "wire_image")
@@ -55,7 +55,8 @@ def new_meta(article: ImportedArticle, target: Path) -> tuple[dict, dict | None]
     meta = front_matter(article)
     if wire.status == "withheld":
         meta["draft"] = True
-    meta["wire_id"] = wire.wire_id
+    if wire.wire_id:
+        meta["wire_id"] = wire.wire_id
     meta["wire_version"] = wire_version(wire)
     photo, copy = image_fields(article, target)
     meta.update(photo)
@@ -100,7 +101,7 @@ def place_wire(article: ImportedArticle, site_dir: Path, site: SiteContent, plan
                                                     f"the site: nothing to withdraw", None, article.warnings)
     target = article.relative_path()
     same = site.same_article(article.lang, article.title, article.posted, article.source)
-    refusal = _refusal(target, same, site_dir, planned, force)
+    refusal = reason_to_skip(target, same, site_dir, planned, force)
     if refusal:
         return Outcome(article.raw_path, "skipped", refusal, target, article.warnings)
     meta, copy = new_meta(article, target)

@@ -87,7 +87,7 @@ def place(article: ImportedArticle, site_dir: Path, site: SiteContent, planned: 
     same = site.same_article(article.lang, article.title, article.posted, article.source)
     if same and restory and not force and same.path not in planned:
         return set_story(article, same, site_dir, site, dry_run=dry_run)
-    refusal = _refusal(target, same, site_dir, planned, force)
+    refusal = reason_to_skip(target, same, site_dir, planned, force)
     if refusal:
         return Outcome(article.raw_path, "skipped", refusal, target, article.warnings)
     text = render(article)
@@ -124,7 +124,7 @@ def set_story(article: ImportedArticle, same: Existing, site_dir: Path, site: Si
                    same.path, article.warnings, text)
 
 
-def _refusal(target: Path, same: Existing | None, site_dir: Path, planned: set[Path], force: bool) -> str:
+def reason_to_skip(target: Path, same: Existing | None, site_dir: Path, planned: set[Path], force: bool) -> str:
     if same and same.path in planned:
         return f"the same article as another input of this run ({same.path.as_posix()})"
     if target in planned:
