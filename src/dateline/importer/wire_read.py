@@ -95,8 +95,11 @@ class _NotArticle(RawFileError):
 
 
 def _no_article_message(results: list[Result]) -> str:
-    kinds = sorted({r.item_class for r in results if isinstance(r, _NotArticle)})
-    return (f"holds no article, only {' and '.join(kinds)} item{'s' if len(results) > 1 else ''} "
+    return no_article(sorted({r.item_class for r in results if isinstance(r, _NotArticle)}), len(results) > 1)
+
+
+def no_article(kinds: list[str], several: bool) -> str:
+    return (f"holds no article, only {' and '.join(kinds)} item{'s' if several else ''} "
             f"(pictures, graphics, video, audio, packages and concepts are not articles)")
 
 
@@ -164,8 +167,12 @@ def read_newsml(path: Path, data: bytes, tz: ZoneInfo, validate: bool) -> list[R
              and is_article(newsml.item_class(item), bool(newsml.body_of(item)[0]))]
     if not texts:
         kinds = sorted({newsml.item_class(item).rsplit(":", 1)[-1] or newsml.local(item) for item in items})
-        raise RawFileError(path, f"holds no article, only {' and '.join(kinds)} item{'s' if len(items) > 1 else ''} "
-                                 f"(pictures, graphics, video, audio, packages and concepts are not articles)")
+        raise RawFileError(path, no_article(kinds, len(items) > 1))
+    return _newsml_articles(path, items, texts, warnings, tz)
+
+
+def _newsml_articles(path: Path, items: list, texts: list, warnings: list[str], tz: ZoneInfo) -> list[Result]:
+    """One result per text item; a picture item gives the lead photo of the text items that link to it."""
     pictures = {item.get("guid"): newsml.picture_of(item, path.parent) for item in items
                 if item not in texts and newsml.local(item) == "newsItem"}
     pictures = {guid: image for guid, image in pictures.items() if image is not None}
