@@ -43,6 +43,21 @@ def test_newer_version_updates_the_file_in_place(make_site, run_cli, tmp_path):
     assert meta["section"] == "World" and meta["tags"] == ["gaza"]  # the editor's keys stay
     assert meta.content == "The talks stalled."
     assert meta["wire_version"]["version"] == "2"
+    text = (site / PATH).read_text(encoding="utf-8")
+    keys = [line.split(":")[0] for line in text.split("---\n")[1].splitlines() if not line.startswith((" ", "-"))]
+    assert keys == ["title", "slug", "posted", "updated", "dateline", "correspondents", "section", "tags", "wire_id",
+                    "wire_version"]  # the file's own order, updated beside posted
+
+
+def test_a_version_without_first_created_keeps_posted_and_sets_updated(make_site, run_cli, tmp_path):
+    site = import_site(make_site)
+    assert send(run_cli, site, tmp_path, version(1, "2024-05-02T22:55:00Z")).exit_code == 0
+    result = send(run_cli, site, tmp_path, version(2, "2024-05-03T01:30:00Z", firstCreated=None))
+    assert "the new version is posted 2024-05-03T10:30:00+09:00; kept 2024-05-03T07:55:00+09:00 so the URL stays" \
+        in result.stdout
+    meta = article(site, PATH)
+    assert iso(meta["posted"]) == "2024-05-03T07:55:00+09:00"
+    assert iso(meta["updated"]) == "2024-05-03T10:30:00+09:00"
 
 
 def test_older_version_never_overwrites_a_newer_one(make_site, run_cli, tmp_path):

@@ -157,16 +157,16 @@ def merged(article: ImportedArticle, old: dict, old_body: str, target: Path) -> 
         meta["wire_version"] = fresh["wire_version"]
         meta["withdrawn"] = {"at": wire.created, "reason": wire.note or "Withdrawn by the wire service."}
         return meta, old_body, None, tuple(warnings)
-    meta = {k: v for k, v in old.items() if k not in WIRE_KEYS or k in ("image", "wire_image")}
-    for key in ("section", "tags", "story"):
-        if key in fresh and key not in old:
+    # The file's own key order; the wire's keys take their new values (or leave, when the new
+    # version has none, but for a photo), keys the file lacks come after.
+    meta = {k: fresh[k] if k in WIRE_KEYS and k in fresh else v for k, v in old.items()
+            if k not in WIRE_KEYS or k in fresh or k in ("image", "wire_image")}
+    for key in (*WIRE_KEYS, "section", "tags", "story"):
+        if key in fresh and key not in meta:
             meta[key] = fresh[key]
-    for key in WIRE_KEYS:
-        if key in fresh:
-            meta[key] = fresh[key]
-    updated = meta.get("updated")
-    if isinstance(posted, dt.datetime) and isinstance(updated, dt.datetime) and updated <= posted:
-        del meta["updated"]
+    meta.pop("updated", None)
+    if isinstance(posted, dt.datetime) and wire.created is not None and wire.created > posted:
+        meta = _after(meta, "posted", "updated", wire.created)
     meta["draft"] = True if wire.status == "withheld" or article.draft else _editor_draft(old)
     if not meta["draft"]:
         del meta["draft"]
@@ -174,6 +174,17 @@ def merged(article: ImportedArticle, old: dict, old_body: str, target: Path) -> 
         earlier = old.get("corrections") if isinstance(old.get("corrections"), list) else []
         meta["corrections"] = [*earlier, *fresh["corrections"]]
     return meta, article.body, copy, tuple(warnings)
+
+
+def _after(meta: dict, anchor: str, key: str, value) -> dict:
+    """The mapping with key: value placed right after anchor (or at the end)."""
+    out: dict = {}
+    for name, existing in meta.items():
+        out[name] = existing
+        if name == anchor:
+            out[key] = value
+    out.setdefault(key, value)
+    return out
 
 
 def _editor_draft(old: dict) -> bool:
