@@ -143,3 +143,30 @@ def test_watch_usage_errors(make_site, run_cli, tmp_path):
     assert result.exit_code == 2 and "is not a folder" in result.stderr
     result = run_cli("import", "--site", site, "--watch", tmp_path, "file.json")
     assert result.exit_code == 2 and "--watch takes no RAW files" in result.stderr
+
+
+# ---- filing away, without a process -------------------------------------------------------
+
+
+def test_filing_away_duplicates_conflicts_and_names_taken(tmp_path):
+    from dateline.importer.watch import Inbox, is_candidate
+    from dateline.importer.writer import Outcome
+
+    inbox = Inbox(tmp_path)
+    for name in ("a.json", "b.txt", "c.json"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    duplicate = Outcome(tmp_path / "a.json", "skipped", "this version is already in content/x.md")
+    assert inbox.file_away(tmp_path / "a.json", [duplicate]) == tmp_path / "done/a.json"
+    conflict = Outcome(tmp_path / "b.txt", "skipped", "content/en/x.md already exists and holds another article",
+                       conflict=True)
+    assert inbox.file_away(tmp_path / "b.txt", [conflict]) == tmp_path / "failed/b.txt"
+    assert (tmp_path / "failed/b.txt.error").read_text(encoding="utf-8") == \
+        "b.txt: content/en/x.md already exists and holds another article\n"
+    (tmp_path / "a.json").write_text("again", encoding="utf-8")  # the same name arrives again
+    assert inbox.file_away(tmp_path / "a.json", [duplicate]) == tmp_path / "done/a-2.json"
+    assert (tmp_path / "done/a.json").read_text(encoding="utf-8") == "a.json"  # nothing overwritten
+    assert inbox.file_away(tmp_path / "c.json", []) == tmp_path / "failed/c.json"
+    assert "nothing in the file could be imported" in (tmp_path / "failed/c.json.error").read_text(encoding="utf-8")
+    for name, taken in [("x.json", True), (".x.json", False), ("x.json.part", False), ("x.tmp", False),
+                        ("x.json~", False), ("x.crdownload", False), ("x.error", False)]:
+        assert is_candidate(Path(name)) is taken, name

@@ -165,6 +165,25 @@ def test_news_message_one_article_per_text_item(make_site, run_cli, tmp_path):
     assert "wire_image" not in article(site, "content/en/2024/05/second-story.md")
 
 
+def test_a_repeated_headline_takes_the_next_free_slug(make_site, run_cli, tmp_path):
+    site = import_site(make_site)
+    first = write_json(tmp_path, "a.json", ninjs3(uri="urn:x:a"))
+    second = write_json(tmp_path, "b.json", ninjs3(uri="urn:x:b", firstCreated="2024-05-02T23:55:00Z"))
+    third = write_json(tmp_path, "c.json", ninjs3(uri="urn:x:c", firstCreated="2024-05-04T00:00:00Z"))
+    result = run_import(run_cli, site, first, second, third)
+    assert result.exit_code == 0, result
+    assert sorted(content_files(site)) == ["content/en/2024/05/ceasefire-talks-resume-in-cairo-2.md",
+                                           "content/en/2024/05/ceasefire-talks-resume-in-cairo-3.md",
+                                           "content/en/2024/05/ceasefire-talks-resume-in-cairo.md"]
+    assert ("warning: content/en/2024/05/ceasefire-talks-resume-in-cairo.md holds another article: "
+            "slug 'ceasefire-talks-resume-in-cairo-2' instead") in result.stdout
+    # The same headline at the same time under another id is taken as a re-sent item, not a new one.
+    again = write_json(tmp_path, "d.json", ninjs3(uri="urn:x:d"))
+    result = run_import(run_cli, site, again)
+    assert "skipped" in result.stdout and "already imported as content/en/2024/05/ceasefire-talks-resume-in-cairo.md" \
+        in result.stdout
+
+
 # ---- field rules ---------------------------------------------------------------------------
 
 

@@ -7,8 +7,9 @@ only when its size and modification time have stayed the same for SETTLE seconds
 scan every SCAN seconds is the safety net for events a file system does not deliver.
 
 Each file is imported on its own (see run.run_import) and then moved: to INBOX/done/ when every
-article in it was written, updated, or was already there (a duplicate), else to INBOX/failed/
-with NAME.error beside it saying why. A name already taken in done/ or failed/ gets a number
+article in it was written, updated, or was already there (a duplicate, an older version), else
+(an error, or an article whose place another article holds) to INBOX/failed/ with NAME.error
+beside it saying why. A name already taken in done/ or failed/ gets a number
 (story.json -> story-2.json), so nothing there is overwritten.
 
 Ctrl-C and SIGTERM stop the loop between files: the file being imported is finished and
@@ -93,7 +94,7 @@ class Inbox:
 
     def file_away(self, path: Path, outcomes: list[Outcome]) -> Path:
         """Move the file to done/ or failed/ (with its .error); the place it went."""
-        failures = [o for o in outcomes if o.status == "failed"]
+        failures = [o for o in outcomes if o.status == "failed" or o.conflict]
         folder = self.failed if failures or not outcomes else self.done
         folder.mkdir(exist_ok=True)
         target = free_name(folder, path.name)

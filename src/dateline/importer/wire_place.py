@@ -22,6 +22,7 @@ status}` records which version the file holds.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from dateline.importer.existing import Existing, SiteContent, read_document
@@ -99,15 +100,30 @@ def place_wire(article: ImportedArticle, site_dir: Path, site: SiteContent, plan
     if article.wire.status == "canceled":
         return Outcome(article.raw_path, "skipped", f"the wire canceled item {article.wire.wire_id}, which is not in "
                                                     f"the site: nothing to withdraw", None, article.warnings)
-    target = article.relative_path()
     same = site.same_article(article.lang, article.title, article.posted, article.source)
+    if same is None:
+        article = free_slug(article, site_dir, planned)
+    target = article.relative_path()
     refusal = reason_to_skip(target, same, site_dir, planned, force)
     if refusal:
-        return Outcome(article.raw_path, "skipped", refusal, target, article.warnings)
+        return Outcome(article.raw_path, "skipped", refusal, target, article.warnings, conflict=same is None)
     meta, copy = new_meta(article, target)
     warnings = _status_warnings(article)
     return _write(article, target, meta, article.body, copy, site_dir, site, planned, dry_run=dry_run,
                   message="wrote", warnings=warnings)
+
+
+def free_slug(article: ImportedArticle, site_dir: Path, planned: set[Path]) -> ImportedArticle:
+    """Wire headlines repeat ("Markets open higher"): another item's file keeps its place and this
+    one takes the slug with the next free number (markets-open-higher-2), with a warning."""
+    candidate, number = article, 2
+    while (site_dir / candidate.relative_path()).exists() or candidate.relative_path() in planned:
+        candidate = replace(article, slug=f"{article.slug}-{number}")
+        number += 1
+    if candidate is article:
+        return article
+    warning = f"{article.relative_path().as_posix()} holds another article: slug {candidate.slug!r} instead"
+    return replace(candidate, warnings=(*article.warnings, warning))
 
 
 def _status_warnings(article: ImportedArticle) -> tuple[str, ...]:

@@ -74,6 +74,7 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     text: str = ""  # what was (or, in a dry run, would be) written
     line: int | None = None  # of the raw file, for a failure at a line
+    conflict: bool = False  # skipped because another article holds its place: someone must choose
 
 
 def place(article: ImportedArticle, site_dir: Path, site: SiteContent, planned: set[Path], *,
@@ -89,7 +90,7 @@ def place(article: ImportedArticle, site_dir: Path, site: SiteContent, planned: 
         return set_story(article, same, site_dir, site, dry_run=dry_run)
     refusal = reason_to_skip(target, same, site_dir, planned, force)
     if refusal:
-        return Outcome(article.raw_path, "skipped", refusal, target, article.warnings)
+        return Outcome(article.raw_path, "skipped", refusal, target, article.warnings, conflict=same is None)
     text = render(article)
     replaced = same.path if same and same.path != target else None
     if not dry_run:
