@@ -8,10 +8,10 @@ from dateline import __version__
 from dateline.commands.build import build
 from dateline.commands.check import check
 from dateline.commands.deploy import deploy_command
+from dateline.commands.import_ import import_command
 from dateline.commands.init import init
 from dateline.commands.new import new
 from dateline.commands.serve import serve_command
-from dateline.importer.command import import_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -15,6 +15,7 @@ from itertools import groupby
 from dateline.config import Config, StaffMember
 from dateline.content import Article, Person, Place, slugify
 from dateline.errors import ContentError
+from dateline.staff import StaffRegistry
 
 
 class PageKind(StrEnum):
@@ -178,15 +179,14 @@ def _stories(articles: list[Article], errors: list[ContentError]) -> dict[str, t
 
 def _correspondents(config: Config, articles: list[Article]) -> tuple[dict[str, Correspondent], dict[Person, str]]:
     """Merge bylines into people: by email, else by name; the staff registry fills gaps."""
-    staff_by_email = {s.email.lower(): s for s in config.staff if s.email}
-    staff_by_name = {n: s for s in config.staff for n in (s.name, s.local) if n}
+    registry = StaffRegistry(config.staff)
     merged: dict[str, dict] = {}
     key_of: dict[Person, str] = {}
     # English bylines first, so the English spelling of a name wins over a Korean-only one.
     ordered = sorted(articles, key=lambda a: (a.lang != config.default_language.code, a.source))
     emails_of_name = _emails_by_name(p for a in ordered for p in a.correspondents)
     for person in (p for a in ordered for p in a.correspondents):
-        staff = staff_by_email.get(person.email.lower()) or staff_by_name.get(person.name) or staff_by_name.get(person.local)
+        staff = registry.find(email=person.email, name=person.name, local=person.local)
         email = person.email or (staff.email if staff else "") or _only_email(emails_of_name, person)
         key = email.lower() or slugify(staff.name if staff else person.name)
         record = merged.setdefault(key, {"name": "", "local": "", "email": "", "role": "", "bio": ""})
