@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -105,7 +106,11 @@ def sibling(out_dir: Path, suffix: str) -> Path:
 
 
 class OutputTransaction:
-    """The files of one build, staged beside the output folder and put in place by `commit`."""
+    """The files of one build, staged beside the output folder and put in place by `commit`.
+
+    A first build stages the whole tree and renames it into place. A rebuild stages each changed
+    file flat, under a name made from its path (creating and removing a folder per page costs more
+    than the page on most disks), and the journal maps the staged names to their places."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
@@ -115,6 +120,9 @@ class OutputTransaction:
         self._made: set[Path] = {self.staging}
 
     def _stage_path(self, relative: str) -> Path:
+        if not self.fresh:
+            output_path(self.out_dir, relative)  # the guard, for the place it will go
+            return self.staging / staged_name(relative)
         target = output_path(self.staging, relative)
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,25 +150,26 @@ class OutputTransaction:
         return True
 
     def copy(self, relative: str, source: Path) -> bool:
-        data = source.read_bytes()
-        return self.write(relative, data)
+        return self.write(relative, source.read_bytes())
 
-    def staged(self) -> list[str]:
-        return sorted(p.relative_to(self.staging).as_posix() for p in self.staging.rglob("*") if not p.is_dir())
+    def staged_file(self, relative: str) -> Path:
+        """Where a staged output waits for the commit."""
+        return self.staging / (relative if self.fresh else staged_name(relative))
 
-    def commit(self, deleted: Iterable[str] = (), *, extra: dict[str, str] | None = None) -> Changes:
-        """Put the staged files in place and delete `deleted`; returns what changed.
+    def commit(self, staged: Iterable[str], deleted: Iterable[str] = (), *, extra: dict[str, str] | None = None) -> Changes:
+        """Put the staged files (those `write` returned True for) in place and delete `deleted`;
+        returns what changed.
 
         extra: {temporary file: final path} renamed as part of the commit (the build's saved state),
         so the state and the output it describes move together."""
         extra = extra or {}
-        staged = self.staged()
+        staged = sorted(staged)
         if self.fresh:
             return self._swap_in(staged, extra)
         existing = {r for r in staged if output_path(self.out_dir, r).exists()}
         deleted = sorted(r for r in set(deleted) - set(staged) if output_path(self.out_dir, r).exists())
-        journal = {"format": JOURNAL_FORMAT, "staging": self.staging.name, "moves": staged, "deletes": deleted,
-                   "extra": extra}
+        journal = {"format": JOURNAL_FORMAT, "staging": self.staging.name,
+                   "moves": [[staged_name(r), r] for r in staged], "deletes": deleted, "extra": extra}
         write_file(sibling(self.out_dir, "journal"), json.dumps(journal).encode())
         apply_journal(self.out_dir, journal)
         return Changes(created=[r for r in staged if r not in existing], updated=sorted(existing), deleted=deleted)
@@ -176,19 +185,28 @@ class OutputTransaction:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
+def staged_name(relative: str) -> str:
+    return hashlib.blake2b(relative.encode(), digest_size=16).hexdigest()
+
+
 def apply_journal(out_dir: Path, journal: dict) -> None:
     """Move staged files into place and delete the old ones. Safe to run again after a kill:
     a file already moved is no longer in staging, a file already deleted is gone."""
     staging = out_dir.parent / journal["staging"]
-    for relative in journal["moves"]:
-        source, target = staging / relative, output_path(out_dir, relative)
+    ready: set[Path] = set()
+    for name, relative in journal["moves"]:
+        source, target = staging / name, output_path(out_dir, relative)
         if not source.exists():
             continue
-        if target.is_dir() and not target.is_symlink():  # a folder where a file now goes: the new site wins
-            shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in ready:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            ready.add(target.parent)
         os.chmod(source, 0o644)
-        os.replace(source, target)
+        try:
+            os.replace(source, target)
+        except IsADirectoryError:  # a folder where a file now goes: the new site wins
+            shutil.rmtree(target)
+            os.replace(source, target)
     for relative in journal["deletes"]:
         target = output_path(out_dir, relative)
         try:

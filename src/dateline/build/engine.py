@@ -278,18 +278,17 @@ class SiteBuilder:
         renderer.env = self.env
         txn = OutputTransaction(config.out_dir)
         try:
-            workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
-            for relative, source in copies:
-                txn.copy(relative, source)
+            staged = workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
+            staged += [relative for relative, source in copies if txn.copy(relative, source)]
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
                               sections=plan.sections, assets=asset_table,
-                              outputs=self._signatures(state, outputs, txn))
+                              outputs=self._signatures(state, outputs, staged, txn))
             extra = {}
             if self.persist:
                 tmp = temporary_state_file(config, new_state)
                 extra = {str(tmp): str(tmp.with_suffix(""))}
-            changes = txn.commit(deleted, extra=extra)
+            changes = txn.commit(staged, deleted, extra=extra)
         except BaseException:
             txn.discard()
             raise
@@ -306,15 +305,16 @@ class SiteBuilder:
             full=full, notes=tuple(notes), index=index,
         )
 
-    def _signatures(self, state: State | None, outputs: set[str], txn: OutputTransaction) -> dict[str, tuple | None]:
+    def _signatures(self, state: State | None, outputs: set[str], staged: list[str],
+                    txn: OutputTransaction) -> dict[str, tuple | None]:
         """What each output file will look like on disk after the commit: a rename keeps a file's
         size and modification time, so staged files are measured in staging."""
-        staged = set(txn.staged())
+        staged = set(staged)
         known = state.outputs if state else {}
         table = {}
         for relative in outputs:
             if relative in staged:
-                table[relative] = file_signature(txn.staging / relative)
+                table[relative] = file_signature(txn.staged_file(relative))
             else:
                 table[relative] = known.get(relative) or file_signature(self.config.out_dir / relative)
         return table
