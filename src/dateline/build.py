@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from dateline.bodies import render_markdown
 from dateline.cache import clear_cache, load_body_cache, save_body_cache
+from dateline.clock import current_time
 from dateline.config import Config
 from dateline.content import Article, content_files, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
@@ -41,17 +43,32 @@ class BuildResult:
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.pages_by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
         return (f"Built {self.pages} pages from {self.articles} articles ({kinds}) "
-                f"and {self.static_files} static files in {self.seconds:.2f} s -> {self.out_dir}")
+                f"and {self.static_files} static files in {self.seconds:.2f} s -> {self.out_dir}{clock_summary(self.index)}")
 
 
-def load_site(config: Config) -> SiteIndex:
-    """Read and index all content; every problem in every file is reported at once."""
+def clock_summary(index: SiteIndex) -> str:
+    """"; left out: 1 draft, 2 scheduled; next change: 2024-05-04 09:00 KST", or "" when there is nothing to say."""
+    left_out = [f"{n} {what}" for n, what in ((index.drafts_left_out, "draft" if index.drafts_left_out == 1 else "drafts"),
+                                             (index.scheduled_left_out, "scheduled")) if n]
+    parts = [f"left out: {', '.join(left_out)}"] if left_out else []
+    if index.next_change:
+        parts.append(f"next change: {format_clock_time(index.next_change)}")
+    return "".join(f"; {part}" for part in parts)
+
+
+def format_clock_time(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z")
+
+
+def load_site(config: Config, now: dt.datetime | None = None) -> SiteIndex:
+    """Read and index all content as published at `now` (default: the current time); every
+    problem in every file is reported at once."""
     articles, errors = load_articles(config)
-    return _index_or_fail(config, articles, errors)
+    return _index_or_fail(config, articles, errors, now or current_time(config))
 
 
-def _index_or_fail(config: Config, articles: list[Article], errors: list[ContentError]) -> SiteIndex:
-    index, index_errors = build_index(config, articles)
+def _index_or_fail(config: Config, articles: list[Article], errors: list[ContentError], now: dt.datetime) -> SiteIndex:
+    index, index_errors = build_index(config, articles, now)
     errors = errors + index_errors
     if errors:
         raise BuildFailed(errors)
@@ -59,8 +76,9 @@ def _index_or_fail(config: Config, articles: list[Article], errors: list[Content
 
 
 def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-               body_cache: dict[str, str] | None = None) -> BuildResult:
-    """Build the whole site into a staging folder and swap it in; on any error nothing changes.
+               body_cache: dict[str, str] | None = None, now: dt.datetime | None = None) -> BuildResult:
+    """Build the whole site, as published at `now` (default: the current time), into a staging
+    folder and swap it in; on any error nothing changes.
 
     body_cache maps an article file's digest to its rendered body, so a process that builds
     again (the dev server) converts only what changed; without one, the cache kept on disk
@@ -72,16 +90,17 @@ def build_site(config: Config, *, jobs: int | None = None, progress: Progress | 
     articles, bodies, errors = load_and_convert(config, jobs, cache)
     if on_disk:
         save_body_cache(config, cache)
-    return build_loaded(config, articles, bodies, errors, jobs=jobs, progress=progress, started=started)
+    return build_loaded(config, articles, bodies, errors, jobs=jobs, progress=progress, started=started, now=now)
 
 
 def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str], errors: list[ContentError], *,
-                 jobs: int = 1, progress: Progress | None = None, started: float | None = None) -> BuildResult:
+                 jobs: int = 1, progress: Progress | None = None, started: float | None = None,
+                 now: dt.datetime | None = None) -> BuildResult:
     """The rest of build_site once the articles are loaded: index, render, copy, swap in.
 
     For callers that keep the loaded articles themselves (the dev server's incremental rebuilds)."""
     started = time.perf_counter() if started is None else started
-    index = _index_or_fail(config, articles, errors)
+    index = _index_or_fail(config, articles, errors, now or current_time(config))
     assets = collect_static(config, index)
     staged = open_output(config.out_dir)
     try:

@@ -9,6 +9,7 @@ from dateline.commands.build import build
 from dateline.commands.check import check
 from dateline.commands.init import init
 from dateline.commands.new import new
+from dateline.commands.schedule import schedule
 from dateline.commands.serve import serve_command
 from dateline.importer.command import import_command
 
@@ -19,5 +20,5 @@ def main() -> None:
     """dateline: static sites for bilingual news publishers."""
 
 
-for command in (build, serve_command, import_command, new, check, init):
+for command in (build, serve_command, import_command, new, check, init, schedule):
     main.add_command(command)

@@ -14,15 +14,20 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dateline.bodies import first_paragraph_text
+from dateline.bodies import first_paragraph_text, render_markdown
 from dateline.config import Config
 from dateline.errors import ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, SiteIndex, Term
-from dateline.views import ArticleView, Counterpart, Moment, TermLink, absolute_link, site_link
+from dateline.views import ArticleView, CorrectionView, Counterpart, Moment, TermLink, absolute_link, site_link
 
 THEME_DIR = Path(__file__).parent / "theme"
 LIST_KINDS = ("home", "section", "tag", "dateline", "month")
+# JSON-LD type per article kind; the rest are NewsArticle.
+NEWS_TYPES = {"analysis": "AnalysisNewsArticle", "opinion": "OpinionNewsArticle", "editorial": "OpinionNewsArticle",
+              "review": "ReviewNewsArticle"}
+# Outputs that are not pages for search engines: left out of /sitemap.xml.
+NOT_IN_SITEMAP = ("feed", "sitemap", "robots", "notfound", "notice", "redirect", "redirects", "newssitemap")
 TEMPLATE_FOR = {
     "article": ["article.html"],
     "correspondent": ["correspondent.html", "list.html"],
@@ -31,6 +36,11 @@ TEMPLATE_FOR = {
     "feed": ["feed.xml"],
     "sitemap": ["sitemap.xml"],
     "robots": ["robots.txt"],
+    "notice": ["notice.html"],
+    "redirect": ["redirect.html"],
+    "redirects": ["_redirects.txt"],
+    "corrections": ["corrections.html"],
+    "newssitemap": ["sitemap-news.xml"],
     **{kind: [f"{kind}.html", "list.html"] for kind in LIST_KINDS},
 }
 
@@ -130,6 +140,10 @@ class Renderer:
         body = self.bodies.get(source, "")
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
+        corrections = tuple(
+            CorrectionView(Moment.of(c.at, a.lang, locale), Markup(html), " ".join(Markup(html).striptags().split()))
+            for c in reversed(a.corrections) for html in [render_markdown(c.text)]
+        )
         return ArticleView(
             source=source, lang=a.lang, title=a.title,
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
@@ -140,7 +154,8 @@ class Renderer:
             dateline=self.term_link(datelines[0]) if datelines else None,
             correspondents=tuple(self.term_link(t) for t in index.correspondent_terms(source)),
             counterparts=self.counterparts(source), source_url=a.source_url, draft=a.draft,
-            extra=a.extra,
+            extra=a.extra, kind=a.kind, kind_label=strings(a.lang)["kinds"].get(a.kind, ""),
+            corrections=corrections, modified=Moment.of(a.modified, a.lang, locale),
         )
 
     def counterparts(self, source: str) -> tuple[Counterpart, ...]:
@@ -248,7 +263,7 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
     config = r.config
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": NEWS_TYPES.get(article.kind, "NewsArticle"),
         "@id": article.permalink,
         "url": article.permalink,
         "mainEntityOfPage": article.permalink,
@@ -271,6 +286,9 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
         data["articleSection"] = article.section.name
     if article.tags:
         data["keywords"] = [t.name for t in article.tags]
+    if article.corrections:
+        data["correction"] = [{"@type": "CorrectionComment", "datePublished": c.at.iso, "text": c.text}
+                              for c in article.corrections]
     originals, translations = _translation_roles(r, article)
     if originals:
         data["translationOfWork"] = originals
@@ -366,7 +384,7 @@ def _feed_context(r: Renderer, page: Page) -> dict:
 def _sitemap_context(r: Renderer, page: Page) -> dict:
     entries = []
     for p in r.index.pages:
-        if p.kind in ("feed", "sitemap", "robots", "notfound"):
+        if p.kind in NOT_IN_SITEMAP:
             continue
         entry = {"loc": r.absolute(p.path), "lastmod": None, "alternates": []}
         if p.kind == "article":
@@ -382,7 +400,50 @@ def _sitemap_context(r: Renderer, page: Page) -> dict:
 
 
 def _robots_context(r: Renderer, page: Page) -> dict:
-    return {"sitemap_url": r.absolute("/sitemap.xml")}
+    return {"sitemap_url": r.absolute("/sitemap.xml"), "news_sitemap_url": r.absolute("/sitemap-news.xml")}
+
+
+# ---- the clock's pages: notices, redirects, corrections, the news sitemap ---------------
+
+
+def _notice_context(r: Renderer, page: Page) -> dict:
+    """A withdrawn or expired article's URL: its headline and why, in the edition's language."""
+    notice = r.index.notices[page.key]
+    t = strings(page.lang)
+    takedown = notice.takedown
+    reason = takedown.reason or (t["expired_reason"] if takedown.expired else t["withdrawn_reason"])
+    locale = r.config.language(page.lang).locale
+    return {"title": notice.article.title, "headline": notice.article.title, "reason": reason,
+            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, locale), "robots": "noindex"}
+
+
+def _redirect_context(r: Renderer, page: Page) -> dict:
+    target = r.index.redirects[page.path]
+    return {"title": r.absolute(target), "canonical": r.absolute(target), "target": r.link(target),
+            "target_absolute": r.absolute(target), "robots": "noindex"}
+
+
+def _redirects_context(r: Renderer, page: Page) -> dict:
+    """Lines of /_redirects: `/old/path/ /new/path/ 301`, both with the base URL's path."""
+    return {"redirects": [(r.link(alias), r.link(target)) for alias, target in r.index.redirects.items()]}
+
+
+def _corrections_context(r: Renderer, page: Page) -> dict:
+    entries = [(correction, r.article(source)) for source in page.sources for correction in r.article(source).corrections]
+    entries.sort(key=lambda e: (-e[0].at.value.timestamp(), e[1].source))
+    t = strings(page.lang)
+    return {"title": t["corrections"], "heading": t["corrections"], "entries": entries,
+            "alternates": _edition_alternates(r, "corrections/")}
+
+
+def _news_sitemap_context(r: Renderer, page: Page) -> dict:
+    entries = []
+    for source in page.sources:
+        article = r.article(source)
+        lang = r.config.language(article.lang)
+        entries.append({"loc": article.permalink, "name": lang.title, "language": article.lang,
+                        "date": article.posted.iso, "title": article.title})
+    return {"entries": entries}
 
 
 def _correspondent_context(r: Renderer, page: Page) -> dict:
@@ -397,4 +458,9 @@ _CONTEXT_BUILDERS = {
     "sitemap": _sitemap_context,
     "robots": _robots_context,
     "correspondent": _correspondent_context,
+    "notice": _notice_context,
+    "redirect": _redirect_context,
+    "redirects": _redirects_context,
+    "corrections": _corrections_context,
+    "newssitemap": _news_sitemap_context,
 }

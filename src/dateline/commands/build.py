@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dateline.commands.common import open_config, progress_display, site_option, user_errors
+from dateline.commands.common import now_option, open_config, progress_display, site_option, user_errors
 
 
 @click.command()
@@ -18,16 +18,19 @@ from dateline.commands.common import open_config, progress_display, site_option,
 @click.option("--clean", is_flag=True,
               help="Start afresh: drop the cache of converted articles and leftovers of interrupted builds.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@now_option
 def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, jobs: int | None,
-          clean: bool, quiet: bool) -> None:
+          clean: bool, quiet: bool, now: str | None) -> None:
     """Build the site into site/ (or --out)."""
     from dateline.build import build_site, remove_leftovers
+    from dateline.clock import parse_now
 
     config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts)
     with user_errors():
+        moment = parse_now(now, config) if now else None
         if clean:
             remove_leftovers(config)
         with progress_display(not quiet) as progress:
-            result = build_site(config, jobs=jobs, progress=progress)
+            result = build_site(config, jobs=jobs, progress=progress, now=moment)
     if not quiet:
         click.echo(result.summary())

@@ -65,10 +65,11 @@ def counterpart_keys(index: SiteIndex, source: str) -> tuple:
 
 
 def sitemap_key(index: SiteIndex, source: str) -> tuple:
-    """What the sitemap shows of an article: URL, dates, language and counterparts' URLs."""
+    """What the sitemap shows of an article: URL, dates (corrections move its lastmod), language
+    and counterparts' URLs."""
     a = index.articles[source]
     ours = tuple((c, index.urls[c]) for c in index.counterparts[source])
-    return (index.urls[source], a.posted, a.updated, a.lang, a.translations, ours)
+    return (index.urls[source], a.posted, a.modified, a.lang, a.translations, ours)
 
 
 def affected_views(index: SiteIndex, changed: set[str]) -> set[str]:

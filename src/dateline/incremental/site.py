@@ -17,6 +17,7 @@ folder and the kept state as they were.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ import jinja2
 
 from dateline.bodies import render_markdown
 from dateline.build import build_loaded, collect_static, load_and_convert
+from dateline.clock import clock_moves, current_time
 from dateline.config import Config
 from dateline.content import Article
 from dateline.errors import BuildFailed
@@ -46,7 +48,8 @@ from dateline.index import Page, SiteIndex, build_index
 from dateline.render import Renderer, make_environment, template_error
 
 # The Article fields build_index reads; tests/test_incremental.py checks no other field matters.
-INDEX_FIELDS = ("source", "lang", "posted", "slug", "draft", "story", "section", "tags", "dateline", "correspondents")
+INDEX_FIELDS = ("source", "lang", "posted", "slug", "draft", "story", "section", "tags", "dateline", "correspondents",
+                "corrections", "aliases", "expires", "withdrawn")
 # What build.render_pages catches as a template error.
 RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError)
 # Re-render at least this share of the pages and a full (parallel) build is the faster way.
@@ -113,8 +116,10 @@ def index_fields(article: Article | None) -> tuple | None:
 
 
 class IncrementalSite:
-    def __init__(self, config: Config, *, jobs: int | None = None, body_cache: dict[str, str] | None = None):
+    def __init__(self, config: Config, *, jobs: int | None = None, body_cache: dict[str, str] | None = None,
+                 now: dt.datetime | None = None):
         self.config = config
+        self.now = now  # the build's clock; None: the current time at each (re)build
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.sources = SourceFiles(config)
         self.body_cache = body_cache if body_cache is not None else {}  # file digest -> body HTML
@@ -135,7 +140,7 @@ class IncrementalSite:
     def _build_everything(self, started: float) -> Outcome:
         articles = list(self.sources.articles.values())
         bodies = {a.source: self._body(a) for a in articles}
-        result = build_loaded(self.config, articles, bodies, self.sources.errors(), jobs=self.jobs)
+        result = build_loaded(self.config, articles, bodies, self.sources.errors(), jobs=self.jobs, now=self.clock())
         self.env = make_environment(self.config)
         self.view_cache.clear()
         assets, _ = plan_static(collect_static(self.config, result.index), {}, frozenset())
@@ -188,6 +193,9 @@ class IncrementalSite:
             html = self.body_cache[article.digest] = render_markdown(article.body)
         return html
 
+    def clock(self) -> dt.datetime:
+        return self.now or current_time(self.config)
+
     # ---- rebuilds -------------------------------------------------------------------------
 
     def rebuild(self, change: Change, defer: frozenset[str] = frozenset()) -> Outcome:
@@ -206,7 +214,10 @@ class IncrementalSite:
         state = self.state
         dirty = {s for s in self.sources.dirty if self.sources.articles.get(s) is not state.loaded.get(s)}
         structural = any(index_fields(state.loaded.get(s)) != index_fields(self.sources.articles.get(s)) for s in dirty)
-        plan = (self._plan_structural if structural else self._plan_fast)(dirty, templates, env)
+        # The clock passing a scheduled minute, an expiry or the news window's edge changes the index.
+        now = self.clock()
+        structural = structural or clock_moves(self.sources.articles.values(), state.index.now, now)
+        plan = (self._plan_structural if structural else self._plan_fast)(dirty, templates, env, now)
         if plan is None:  # most of the site changes: a full, parallel build
             return self._build_everything(started)
         if change.static or structural:
@@ -224,7 +235,7 @@ class IncrementalSite:
             return self.env, templates  # nothing a page uses changed: keep the compiled templates
         return env, templates
 
-    def _plan_fast(self, dirty: set[str], templates: dict, env) -> _Plan:
+    def _plan_fast(self, dirty: set[str], templates: dict, env, now: dt.datetime) -> _Plan:
         state = self.state
         loaded, articles, bodies = dict(state.loaded), dict(state.index.articles), dict(state.bodies)
         for source in dirty:
@@ -232,7 +243,8 @@ class IncrementalSite:
             bodies[source] = self._body(article)
             if source in articles:  # published (draft flags did not change)
                 articles[source] = article
-        index = replace(state.index, articles=articles)
+        notices = {s: replace(n, article=loaded[s]) if s in dirty else n for s, n in state.index.notices.items()}
+        index = replace(state.index, articles=articles, notices=notices, now=now)  # the clock moved nothing (see rebuild)
         views, sitemap = dict(state.views), dict(state.sitemap)
         affected = affected_views(index, dirty)
         for source in affected:
@@ -249,10 +261,10 @@ class IncrementalSite:
                       templates=templates, fingerprints=dict(state.fingerprints))
         return _Plan(new, render, frozenset(), env)
 
-    def _plan_structural(self, dirty: set[str], templates: dict, env) -> _Plan | None:
+    def _plan_structural(self, dirty: set[str], templates: dict, env, now: dt.datetime) -> _Plan | None:
         state = self.state
         loaded = dict(self.sources.articles)
-        index, errors = build_index(self.config, list(loaded.values()))
+        index, errors = build_index(self.config, list(loaded.values()), now)
         if errors:
             raise BuildFailed(errors)
         bodies = {s: state.bodies[s] if state.loaded.get(s) is a else self._body(a) for s, a in loaded.items()}

@@ -7,6 +7,7 @@ reload (or only to swap stylesheets) and prints one line: what changed, pages wr
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import traceback
 from dataclasses import dataclass, replace
@@ -16,7 +17,7 @@ import click
 
 from dateline.config import Config, load_config, normalize_base_url
 from dateline.errors import BuildFailed, ConfigError, ContentError, print_errors
-from dateline.incremental import IncrementalSite, Outcome
+from dateline.incremental import Change, IncrementalSite, Outcome
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
 from dateline.serve.hub import Hub
@@ -35,6 +36,7 @@ class Settings:
     base_url: str | None  # --base-url, or None: http://HOST:PORT plus the config's path
     origin: str  # http://127.0.0.1:8000
     jobs: int | None
+    now: dt.datetime | None = None  # --now: the clock frozen at that time; None: the server's clock
 
 
 def serving_config(settings: Settings) -> Config:
@@ -51,6 +53,7 @@ class DevSite:
         self.config: Config | None = None
         self.broken_config = False
         self.needs_full = False
+        self.clock_tried: dt.datetime | None = None
 
     def served(self) -> Served:
         if self.config is None:  # the config never loaded: serve what an earlier build left
@@ -76,9 +79,20 @@ class DevSite:
     def _full_build(self) -> Outcome:
         self.config = serving_config(self.settings)
         cache = self.site.body_cache if self.site else None
-        self.site = IncrementalSite(self.config, jobs=self.settings.jobs, body_cache=cache)
+        self.site = IncrementalSite(self.config, jobs=self.settings.jobs, body_cache=cache, now=self.settings.now)
         self.broken_config = self.needs_full = False
         return self.site.build()
+
+    def clock_due(self) -> Batch | None:
+        """A batch of no changes once the server's clock reaches the site's next scheduled change
+        (a story going live, expiring or being withdrawn): rebuilding then publishes it."""
+        if self.settings.now is not None or self.site is None or self.site.state is None:
+            return None
+        due = self.site.state.index.next_change
+        if due is None or self.site.clock() < due or due == self.clock_tried:
+            return None
+        self.clock_tried = due  # a broken site fails once for this change, not on every tick
+        return Batch(Change(), config=False, names=(f"the clock ({due:%H:%M})",))
 
     def apply(self, batch: Batch) -> None:
         started = time.perf_counter()
