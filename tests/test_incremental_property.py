@@ -1,12 +1,15 @@
 """Incremental rebuilds equal full builds: random sequences of edits, additions, renames,
-deletions, template and static changes on a small site; after every step the incrementally
-kept output folder must be byte-for-byte the folder a fresh `build` writes from the same sources.
+deletions, template and static changes, and the clock's edits (scheduling, withdrawing, expiring,
+correcting, aliasing, and rebuilding at a later `now`) on a small site; after every step the
+incrementally kept output folder must be byte-for-byte the folder a fresh `build` writes from the
+same sources at the same time.
 
 DATELINE_PROPERTY_SEEDS=1,2,3 and DATELINE_PROPERTY_STEPS=200 widen the search.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -39,6 +42,9 @@ PEOPLE = [
 # changes the links on others.
 BUSAN = {"city": "Busan", "local": "부산"}
 LEE = {"name": "Lee Mi-ran", "local": "이미란", "role": "editor"}
+# The clock starts inside the range of `posted` times (May 1-4, 2024), so some articles start
+# out scheduled; `tick` moves it forward.
+START = dt.datetime(2024, 5, 3, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 WORDS = "the minister said talks would resume after a pause of several weeks in the capital".split()
 
 
@@ -136,6 +142,50 @@ class Model:
         else:
             people = [p for p in meta.get("correspondents", []) if p not in (LEE, "Lee Mi-ran")]
             meta["correspondents"] = people + ["Lee Mi-ran" if LEE in meta.get("correspondents", []) else LEE]
+        return Change(content=frozenset({self.write(path)}))
+
+    # ---- the clock's edits ------------------------------------------------------------------
+
+    def correct(self) -> Change:
+        path = self.pick()
+        meta = self.files[path]
+        corrections = meta.setdefault("corrections", [])
+        if corrections and self.rng.random() < 0.3:
+            corrections.pop()
+        else:
+            at = f"{meta['posted'][:10]}T{self.rng.randint(10, 23)}:00:00+09:00"
+            corrections.append({"at": at, "text": " ".join(self.rng.sample(WORDS, 6))})
+        return Change(content=frozenset({self.write(path)}))
+
+    def withdraw(self) -> Change:
+        path = self.pick()
+        meta = self.files[path]
+        if "withdrawn" in meta:
+            del meta["withdrawn"]
+        else:
+            later = f"2024-05-0{self.rng.randint(3, 5)}T{self.rng.randint(10, 23)}:00:00+09:00"
+            meta["withdrawn"] = self.rng.choice(["At a court's request", {"at": later, "reason": "Licence ended"}])
+        return Change(content=frozenset({self.write(path)}))
+
+    def expire(self) -> Change:
+        path = self.pick()
+        meta = self.files[path]
+        if "expires" in meta:
+            del meta["expires"]
+        else:
+            meta["expires"] = f"2024-05-0{int(meta['posted'][9]) + 1}T{self.rng.randint(6, 23):02d}:00:00+09:00"
+        return Change(content=frozenset({self.write(path)}))
+
+    def alias(self) -> Change:
+        """An earlier path for the article: a redirect page and a line of /_redirects (two articles
+        claiming one alias is an error, which both builds must report alike)."""
+        path = self.pick()
+        meta = self.files[path]
+        aliases = meta.setdefault("aliases", [])
+        if aliases and self.rng.random() < 0.3:
+            aliases.pop()
+        else:
+            aliases.append(f"/{path.parts[-4]}/2024/04/30/old-{self.rng.randint(0, 5)}/")
         return Change(content=frozenset({self.write(path)}))
 
     def delete(self) -> Change:
@@ -238,10 +288,16 @@ def test_incremental_equals_full_build(tmp_path, seed, frozen_theme):
     site, model = make_site(tmp_path, rng)
     config = load_config(site, out_dir=tmp_path / "incremental")
     full_config = replace(config, out_dir=tmp_path / "full")
-    incremental = IncrementalSite(config, jobs=1)
+    incremental = IncrementalSite(config, jobs=1, now=START)
     incremental.build()
+
+    def tick() -> Change:  # rebuild later: stories go live, expire, leave the news sitemap's window
+        incremental.now += dt.timedelta(hours=rng.choice([1, 6, 20, 49]))
+        return Change()
+
     operations = [model.edit_body] * 4 + [model.edit_field] * 5 + [model.add] * 2 + [model.respell] * 2 + [
-        model.delete, model.rename, model.move_folder, model.template, model.static]
+        model.delete, model.rename, model.move_folder, model.template, model.static,
+        model.correct, model.withdraw, model.expire, model.alias, tick, tick]
     history = []
     for number in range(STEPS):
         operation = rng.choice(operations) if len(model.files) > 3 else model.add
@@ -252,12 +308,12 @@ def test_incremental_equals_full_build(tmp_path, seed, frozen_theme):
             outcome = incremental.rebuild(change, defer=frozenset({"sitemap"}))
         except BuildFailed as failed:  # e.g. two articles landed on one URL: the full build must fail too
             with pytest.raises(BuildFailed) as full_failed:
-                build_site(full_config, jobs=1, body_cache={})
+                build_site(full_config, jobs=1, body_cache={}, now=incremental.now)
             assert full_failed.value.errors == failed.errors, step
             continue
         if outcome.deferred and rng.random() < 0.2:
             continue  # the deferred sitemap never got written (as if finishing failed): the next rebuild must
         incremental.finish(outcome)
         shutil.rmtree(full_config.out_dir, ignore_errors=True)
-        build_site(full_config, jobs=1, body_cache={})
+        build_site(full_config, jobs=1, body_cache={}, now=incremental.now)
         assert_same_tree(config.out_dir, full_config.out_dir, step)

@@ -1,14 +1,25 @@
-"""`dateline check`: content errors and broken internal links, reported without writing anything."""
+"""`dateline check`: content errors, broken internal links and published URLs that would vanish,
+reported without writing anything; gaps between the two editions as warnings."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from dateline.build import load_site
+from dateline.build import collect_static, load_site
 from dateline.config import Config
+from dateline.content import slugify
 from dateline.errors import BuildFailed, ContentError
+from dateline.index import SiteIndex
+
+# Output files that are URLs readers and search engines hold: pages, feeds, sitemaps.
+PUBLISHED_SUFFIXES = (".html", ".xml")
+# An article's URL (index.article_path); other pages are lists that come and go with their articles.
+ARTICLE_URL = re.compile(r"^/[^/]+/\d{4}/\d{2}/\d{2}/[^/]+/$")
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 
@@ -25,15 +36,101 @@ class _LinkCollector(HTMLParser):
                 self.links.append((self.getpos()[0], value))
 
 
-def check_site(config: Config) -> list[ContentError]:
-    """Every problem found: content first, then links in the built output."""
+def check_site(config: Config, now: dt.datetime | None = None) -> tuple[list[ContentError], list[ContentError]]:
+    """(errors, warnings): content errors, then broken links in the built output, then the URLs
+    it publishes that the sources would no longer produce; warnings are cross-edition gaps."""
     try:
-        load_site(config)
+        index = load_site(config, now)
     except BuildFailed as failed:
-        content_errors = failed.errors
-    else:
-        content_errors = []
-    return content_errors + check_links(config)
+        return failed.errors + check_links(config), []
+    errors = check_links(config)
+    vanishing, warnings = vanishing_urls(config, index) if config.out_dir.is_dir() else ([], [])
+    return errors + vanishing, warnings + edition_gaps(index)
+
+
+def vanishing_urls(config: Config, index: SiteIndex) -> tuple[list[ContentError], list[ContentError]]:
+    """Pages and feeds in the built site that a build from the sources now would delete: errors
+    for articles' URLs, warnings for lists (a tag page whose last article went, a month emptied).
+
+    An alias or a withdrawal keeps a URL (as a redirect or a notice), so those are not reported."""
+    try:
+        produced = {p.output for p in index.pages} | {relative for relative, _ in collect_static(config, index)}
+    except BuildFailed as failed:
+        return failed.errors, []
+    errors, warnings = [], []
+    for file in sorted(config.out_dir.rglob("*")):
+        relative = file.relative_to(config.out_dir).as_posix()
+        if file.suffix not in PUBLISHED_SUFFIXES or relative in produced or not file.is_file():
+            continue
+        url = "/" + (relative[: -len("index.html")] if file.name == "index.html" else relative)
+        if ARTICLE_URL.match(url):
+            errors.append(ContentError(_shown(config, file), 1, (
+                f"{url} is published but the sources no longer produce it: if its article moved, add {url} to the "
+                f"article's aliases; if it was taken down, mark it withdrawn; to delete it on purpose, build again")))
+        else:
+            warnings.append(ContentError(_shown(config, file), 1, f"warning: {url} is published but the next build "
+                                                                  f"deletes it: no article is listed there any more"))
+    return errors, warnings
+
+
+def edition_gaps(index: SiteIndex) -> list[ContentError]:
+    """Warnings: stories with no counterpart in another edition, and counterparts whose section,
+    dateline or correspondents disagree."""
+    if len(index.config.languages) < 2:
+        return []
+    warnings = []
+    usual = _usual_sections(index)
+    for source, article in index.articles.items():
+        others = index.counterparts[source]
+        if not others and not article.translations:
+            warnings.append(_warning(article, "story", "no counterpart in another edition (no article shares its 'story')"))
+        for other in others:
+            if (index.articles[other].lang, other) < (article.lang, source):
+                continue  # each pair once, on the article of the edition whose code sorts first
+            warnings += _disagreements(index, source, other, usual)
+    return warnings
+
+
+def _warning(article, key: str, message: str) -> ContentError:
+    return ContentError(article.source, article.line_of(key), f"warning: {message}")
+
+
+def _usual_sections(index: SiteIndex) -> dict[tuple[str, str, str], str]:
+    """(lang, section, other lang) -> the section the other edition most often files that section's
+    counterparts under: sections are named in each edition's language (World / 국제)."""
+    seen: dict[tuple[str, str, str], Counter] = {}
+    for source, article in index.articles.items():
+        for other in index.counterparts[source]:
+            o = index.articles[other]
+            if article.section and o.section:
+                seen.setdefault((article.lang, article.section, o.lang), Counter())[o.section] += 1
+    return {key: max(sorted(counts), key=lambda name: counts[name]) for key, counts in seen.items()}
+
+
+def _disagreements(index: SiteIndex, source: str, other: str, usual: dict) -> list[ContentError]:
+    a, o = index.articles[source], index.articles[other]
+    found = []
+    expected = usual.get((a.lang, a.section, o.lang))
+    if bool(a.section) != bool(o.section) or (expected and o.section != expected):
+        found.append(_warning(a, "section", f"section {a.section or '(none)'!r} disagrees with its {o.lang} counterpart's "
+                                            f"{o.section or '(none)'!r} ({other})"))
+    if not _same_place(a.dateline, o.dateline):
+        names = [p.city if p else "(none)" for p in (a.dateline, o.dateline)]
+        found.append(_warning(a, "dateline", f"dateline {names[0]!r} disagrees with its {o.lang} counterpart's "
+                                              f"{names[1]!r} ({other})"))
+    mine = sorted({index.correspondent_keys[p] for p in a.correspondents})
+    theirs = sorted({index.correspondent_keys[p] for p in o.correspondents})
+    if mine != theirs:
+        found.append(_warning(a, "correspondents", f"correspondents {', '.join(mine) or '(none)'} disagree with its "
+                                                    f"{o.lang} counterpart's {', '.join(theirs) or '(none)'} ({other})"))
+    return found
+
+
+def _same_place(one, two) -> bool:
+    if one is None or two is None:
+        return one is two
+    names = [{slugify(n) for n in (p.city, p.local) if n} for p in (one, two)]
+    return bool(names[0] & names[1])
 
 
 def check_links(config: Config) -> list[ContentError]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dateline.commands.common import open_config, site_option, user_errors
+from dateline.commands.common import now_option, open_config, site_option, user_errors
 from dateline.errors import print_errors
 
 
@@ -16,13 +16,19 @@ from dateline.errors import print_errors
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The built site to check (default: SITE/site).")
 @click.option("--base-url", help="The base_url the site was built with, if overridden.")
-def check(site_dir: Path, out_dir: Path | None, base_url: str | None) -> None:
-    """Validate content and the built site's internal links; change nothing."""
+@click.option("--drafts", is_flag=True, help="The site was built with --drafts.")
+@now_option
+def check(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, now: str | None) -> None:
+    """Validate content and the built site's internal links, and that no published URL would
+    vanish on the next build; change nothing. Gaps between the editions are warnings."""
     from dateline.check import check_site
+    from dateline.clock import parse_now
 
-    config = open_config(site_dir, base_url=base_url, out_dir=out_dir)
+    config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts)
     with user_errors():
-        errors = check_site(config)
+        errors, warnings = check_site(config, parse_now(now, config) if now else None)
+    if warnings:
+        print_errors(warnings, footer=False)
     if errors:
         print_errors(errors, footer=False)
         click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", err=True)

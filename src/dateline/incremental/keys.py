@@ -10,7 +10,9 @@ inputs of one of those, so two equal fingerprints render to the same bytes:
 - a page's *fingerprint*: the page record, the view keys of the articles it shows, the term it
   lists, the edition's sections and the templates its kind renders with.
 
-The root page (few articles, cheap) and kinds this module does not know are always rendered.
+The corrections pages and the news sitemap are lists like the others (what they show of an
+article is in its view). The root page (few articles, cheap) and kinds this module does not
+know (withdrawal notices, redirect pages, /_redirects) are always rendered.
 Keys are plain tuples (records become the tuple of their fields), so comparing the keys of a
 whole site is a C-level loop.
 """
@@ -21,7 +23,7 @@ from collections import defaultdict
 
 from dateline.index import TERM_KINDS, Page, SiteIndex, Term
 
-LIST_KINDS = ("home", "month", "feed", *TERM_KINDS)
+LIST_KINDS = ("home", "month", "feed", "corrections", "newssitemap", *TERM_KINDS)
 ALWAYS_RENDERED = "root"
 
 
