@@ -7,6 +7,7 @@ it what is coming. A time is always aware; one typed without an offset is in the
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,23 +96,31 @@ def next_change(articles: Iterable[Article], now: dt.datetime) -> dt.datetime | 
     return changes[0].at if changes else None
 
 
-def clock_moves(articles: Iterable[Article], before: dt.datetime, after: dt.datetime) -> bool:
-    """Whether anything the index computes from the clock differs between the two times: an
-    article published, expired or withdrawn, or one leaving the news sitemap's window.
-
-    Each of those is a step at an instant t (the state is "after" from t on), so it differs
-    exactly when some t lies in (earlier, later]."""
-    low, high = min(before, after), max(before, after)
-    if low == high:
-        return False
+def clock_instants(articles: Iterable[Article]) -> tuple[float, ...]:
+    """Every instant (as a timestamp, sorted) at which the index computed from these articles
+    changes by itself: an article published, expired or withdrawn, or leaving the news sitemap's
+    window. Each is a step: from that instant on, the state is the later one."""
+    window = NEWS_WINDOW.total_seconds()
+    instants = set()
     for article in articles:
-        instants = [article.posted, article.posted + NEWS_WINDOW, article.expires]
-        if article.withdrawn:
-            instants.append(article.withdrawn.at)
-        if any(t is not None and low < t <= high for t in instants):
-            return True
-    return False
+        posted = article.posted.timestamp()
+        instants.update((posted, posted + window))
+        if article.expires:
+            instants.add(article.expires.timestamp())
+        if article.withdrawn and article.withdrawn.at:
+            instants.add(article.withdrawn.at.timestamp())
+    return tuple(sorted(instants))
+
+
+def clock_moves(instants: tuple[float, ...], before: dt.datetime, after: dt.datetime) -> bool:
+    """Whether the index at `after` may differ from the one at `before` (clock_instants): exactly
+    when some instant lies in (earlier, later]."""
+    low, high = sorted((before.timestamp(), after.timestamp()))
+    return bisect.bisect_right(instants, low) < bisect.bisect_right(instants, high)
 
 
 def in_news_window(article: Article, now: dt.datetime) -> bool:
-    return now - NEWS_WINDOW < article.posted <= now
+    """Posted within NEWS_WINDOW before `now`, in elapsed time (aware datetimes of one timezone
+    compare and add as wall-clock times, which a daylight-saving change would put an hour off)."""
+    posted, clock = article.posted.timestamp(), now.timestamp()
+    return clock - NEWS_WINDOW.total_seconds() < posted <= clock

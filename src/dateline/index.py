@@ -90,6 +90,7 @@ class SiteIndex:
     drafts_left_out: int
     scheduled_left_out: int
     next_change: dt.datetime | None  # when the clock next changes what is published
+    clock_instants: tuple[float, ...]  # when the index changes by the clock alone (clock.clock_instants)
 
     def article_terms(self, source: str, kind: str) -> list[Term]:
         article = self.articles[source]
@@ -148,6 +149,7 @@ def build_index(config: Config, loaded: list[Article], now: dt.datetime) -> tupl
         config, articles, urls, counterparts, editions, terms, byline_keys, pages, now=now, notices=notices,
         redirects=redirects, drafts_left_out=sum(1 for a in loaded if a.draft and not config.drafts),
         scheduled_left_out=len(candidates) - len(out), next_change=clock.next_change(candidates, now),
+        clock_instants=clock.clock_instants(candidates),
     )
     return index, _url_clashes(pages, {**articles, **{s: n.article for s, n in notices.items()}})
 
@@ -330,7 +332,8 @@ def _pages(config, articles, urls, editions, terms) -> list[Page]:
 def _clock_pages(config, articles, editions, notices, aliases, redirects, now) -> list[Page]:
     """Notices at withdrawn URLs, redirect pages and /_redirects, corrections pages, the news sitemap."""
     pages = [Page(n.path, "notice", n.article.lang, source) for source, n in notices.items()]
-    pages += [Page(alias, "redirect", "", aliases[alias]) for alias in redirects]
+    lang_of = {**{s: a.lang for s, a in articles.items()}, **{s: n.article.lang for s, n in notices.items()}}
+    pages += [Page(alias, "redirect", lang_of[aliases[alias]], aliases[alias]) for alias in redirects]
     if redirects:
         pages.append(Page("/_redirects", "redirects"))
     for lang, sources in editions.items():

@@ -216,7 +216,7 @@ class IncrementalSite:
         structural = any(index_fields(state.loaded.get(s)) != index_fields(self.sources.articles.get(s)) for s in dirty)
         # The clock passing a scheduled minute, an expiry or the news window's edge changes the index.
         now = self.clock()
-        structural = structural or clock_moves(self.sources.articles.values(), state.index.now, now)
+        structural = structural or clock_moves(state.index.clock_instants, state.index.now, now)
         plan = (self._plan_structural if structural else self._plan_fast)(dirty, templates, env, now)
         if plan is None:  # most of the site changes: a full, parallel build
             return self._build_everything(started)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from dateline.build import clock_summary
 from dateline.config import Config, load_config, normalize_base_url
 from dateline.errors import BuildFailed, ConfigError, ContentError, print_errors
 from dateline.incremental import Change, IncrementalSite, Outcome
@@ -67,7 +68,7 @@ class DevSite:
         if ok:
             pages = len(self.site.state.pages)
             click.echo(f"Built {pages:,} pages from {len(self.site.state.index.articles):,} articles "
-                       f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}")
+                       f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}{clock_summary(self.site.state.index)}")
         return ok
 
     def single_process(self) -> None:
