@@ -43,7 +43,7 @@ ARTICLES = {
     "en/2024/05/zephyrine-summit.md": ({
         "title": "Zephyrine summit opens", "posted": "2024-05-04T09:00:00+09:00", "story": "summit",
         "section": "Brumalweather", "tags": ["zephyrtag"], "correspondents": ["Ottoline Quist"],
-        "summary": "Leaders gather.",
+        "summary": "Leaders gather.", "aliases": ["/en/2024/05/01/zephyrine-early/"],
     }, "Quokkaberry delegates arrived.\n"),
     "ko/2024/05/summit.md": {"title": "정상회담 개막", "posted": "2024-05-03T08:00:00+09:00", "story": "summit"},
     "en/2024/05/gone.md": ({
@@ -112,6 +112,8 @@ def test_at_its_minute_the_scheduled_article_is_everywhere(built, tmp_path):
     assert feed.entries[0].title == "Zephyrine summit opens"
     locs = etree.parse(str(out / "sitemap.xml")).xpath("//s:loc/text()", namespaces=NS)
     assert f"{BASE}en/2024/05/04/zephyrine-summit/" in locs
+    assert "/news/en/2024/05/01/zephyrine-early/ /news/en/2024/05/04/zephyrine-summit/ 301" in (
+        out / "_redirects").read_text(encoding="utf-8")
 
 
 def test_summary_line_names_the_next_change_and_what_was_left_out(built):
@@ -390,3 +392,10 @@ def test_every_page_of_the_built_site_links_only_to_existing_pages(built, run_cl
     assert result.exit_code == 0, str(result)
     assert "/en/2024/05/02/talks-old/" in html_pages(out)
     assert parse_html(out / "en/2024/05/02/talks-old/index.html").find("a")["href"] == "/news/en/2024/05/03/live/"
+
+
+def test_every_clock_page_kind_has_a_template():
+    from dateline.index import CLOCK_KINDS
+    from dateline.render import TEMPLATE_FOR
+
+    assert set(CLOCK_KINDS) <= set(TEMPLATE_FOR)

@@ -33,4 +33,5 @@ def check(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bo
         print_errors(errors, footer=False)
         click.echo(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found.", err=True)
         sys.exit(1)
-    click.echo("No problems found: content is valid and every internal link resolves.")
+    noted = f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''} above)" if warnings else ""
+    click.echo(f"No problems found: content is valid and every internal link resolves{noted}.")
