@@ -399,3 +399,17 @@ def test_every_clock_page_kind_has_a_template():
     from dateline.render import TEMPLATE_FOR
 
     assert set(CLOCK_KINDS) <= set(TEMPLATE_FOR)
+
+
+def test_a_new_user_schedules_a_story_for_tomorrow_morning(make_site, run_cli):
+    site = make_site()
+    made = run_cli("new", "Morning briefing", "--site", site, "--posted", "2024-05-04 07:00", "--publish")
+    assert made.exit_code == 0, str(made)
+    before = run_cli("build", "--site", site, "--now", "2024-05-03T22:00")
+    assert "left out: 1 scheduled; next change: 2024-05-04 07:00 KST" in before.stdout
+    assert found_in_tree(site / "site", "Morning briefing") == []
+    after = run_cli("build", "--site", site, "--now", "2024-05-04T07:00")
+    assert "next change" not in after.stdout and "scheduled" not in after.stdout
+    assert page(site / "site", "/en/2024/05/04/morning-briefing/").find("h1").get_text(strip=True) == "Morning briefing"
+    bad = run_cli("new", "Other", "--site", site, "--posted", "tomorrow")
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --posted must be a date and time in ISO 8601")

@@ -43,12 +43,13 @@ def current_time(config: Config) -> dt.datetime:
     return dt.datetime.now(config.tz)
 
 
-def parse_now(text: str, config: Config) -> dt.datetime:
-    """--now: ISO 8601; without an offset, in the site's timezone. A usage error when malformed."""
+def parse_now(text: str, config: Config, option: str = "--now") -> dt.datetime:
+    """A time on the command line: ISO 8601; without an offset, in the site's timezone. A usage
+    error naming the option when malformed."""
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"--now must be a date and time in ISO 8601 (e.g. 2024-05-04T09:00 or "
+        raise UsageError(f"{option} must be a date and time in ISO 8601 (e.g. 2024-05-04T09:00 or "
                          f"2024-05-04T09:00:00+09:00), got {text!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=config.tz)

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from dateline.bodies import first_paragraph_text, render_markdown
 from dateline.config import Config
+from dateline.content import Correction
 from dateline.errors import ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, SiteIndex, Term
@@ -140,10 +141,7 @@ class Renderer:
         body = self.bodies.get(source, "")
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
-        corrections = tuple(
-            CorrectionView(Moment.of(c.at, a.lang, locale), Markup(html), " ".join(Markup(html).striptags().split()))
-            for c in reversed(a.corrections) for html in [render_markdown(c.text)]
-        )
+        corrections = tuple(_correction_view(c, a.lang, locale) for c in reversed(a.corrections))
         return ArticleView(
             source=source, lang=a.lang, title=a.title,
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
@@ -194,6 +192,11 @@ class Renderer:
         terms = [t for (kind, code, _), t in self.index.terms.items() if kind == "section" and code == lang]
         terms.sort(key=lambda t: (t.name.casefold(), t.slug))
         return tuple(self.term_link(t) for t in terms)
+
+
+def _correction_view(correction: Correction, lang: str, locale: str) -> CorrectionView:
+    html = Markup(render_markdown(correction.text))
+    return CorrectionView(Moment.of(correction.at, lang, locale), html, " ".join(html.striptags().split()))
 
 
 def _language_name(config: Config, code: str) -> str:
