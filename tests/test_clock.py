@@ -208,6 +208,7 @@ def test_the_corrections_page_lists_them_newest_first(built):
     assert entries[0].find("a")["href"] == "/news/en/2024/05/03/live/"
     assert "No corrections" not in listing.get_text()
     assert "정정 보도가 없습니다" in page(out, "/ko/corrections/").get_text()
+    assert page(out, "/en/2024/05/01/view/").find("a", href="/news/en/corrections/")  # every page's footer links it
 
 
 # ---- aliases -------------------------------------------------------------------------------
