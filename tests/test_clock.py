@@ -414,3 +414,14 @@ def test_a_new_user_schedules_a_story_for_tomorrow_morning(make_site, run_cli):
     assert page(site / "site", "/en/2024/05/04/morning-briefing/").find("h1").get_text(strip=True) == "Morning briefing"
     bad = run_cli("new", "Other", "--site", site, "--posted", "tomorrow")
     assert bad.exit_code == 2 and bad.stderr.startswith("error: --posted must be a date and time in ISO 8601")
+
+
+def test_a_hangul_alias_written_either_way_redirects(make_site):
+    site = make_site({"ko/2024/05/new.md": {"title": "새 기사", "posted": "2024-05-03T07:55:00+09:00",
+                                            "aliases": ["/ko/2024/05/02/옛-기사/", "/ko/2024/05/02/%EC%98%9B/"]}})
+    out = build(site)
+    assert page(out, "/ko/2024/05/02/옛-기사/").find("link", rel="canonical")["href"] == "https://example.com/ko/2024/05/03/new/"
+    assert page(out, "/ko/2024/05/02/옛/").find("meta", attrs={"http-equiv": "refresh"})
+    lines = (out / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert lines == ["/ko/2024/05/02/%EC%98%9B-%EA%B8%B0%EC%82%AC/ /ko/2024/05/03/new/ 301",
+                     "/ko/2024/05/02/%EC%98%9B/ /ko/2024/05/03/new/ 301"]

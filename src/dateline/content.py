@@ -7,7 +7,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from dateline.config import Config
 from dateline.errors import ContentError
@@ -215,7 +215,7 @@ def _article(config, source, folder_lang, stem, document, digest):
         correspondents=_correspondents(f), story=f.text("story"),
         translations=_translations(f, config, lang), summary=f.text("summary"),
         draft=draft is True, source_url=source_url, kind=kind,
-        corrections=_corrections(f, config, posted), aliases=_aliases(f, config), expires=expires,
+        corrections=_corrections(f, config, posted), aliases=_aliases(f), expires=expires,
         withdrawn=_withdrawal(f, config, posted), wire_id=f.text("wire_id"),
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
         key_lines=dict(document.key_lines),
@@ -412,7 +412,7 @@ def _withdrawal(f: _Fields, config: Config, posted: dt.datetime | None) -> Withd
     return Withdrawal(reason.strip(), at)
 
 
-def _aliases(f: _Fields, config: Config) -> tuple[str, ...]:
+def _aliases(f: _Fields) -> tuple[str, ...]:
     value = f.meta.get("aliases")
     if value is None:
         return ()
@@ -423,7 +423,7 @@ def _aliases(f: _Fields, config: Config) -> tuple[str, ...]:
         return ()
     paths = []
     for alias in value:
-        path = alias_path(config, alias.strip())
+        path = alias_path(alias.strip())
         if path is None:
             f.error("aliases", f"alias {alias!r} is outside the site: write a path on this site such as /en/2024/05/02/old-slug/")
         else:
@@ -431,21 +431,16 @@ def _aliases(f: _Fields, config: Config) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
-def alias_path(config: Config, alias: str) -> str | None:
-    """The site path (without the base path) an alias names, or None when it is not on this site.
-
-    A full URL counts when it is under base_url; a folder path gets its closing '/'."""
+def alias_path(alias: str) -> str | None:
+    """The site path (without the base URL's path) an alias names, or None when it is not a path
+    on this site. A full URL is refused: the site's address differs between builds (--base-url,
+    the dev server). Percent-escapes are decoded, as page paths are kept; a folder gets its '/'."""
     parts = urlsplit(alias)
-    if parts.scheme or parts.netloc:
-        if not alias.startswith(config.base_url.rstrip("/") + "/"):
-            return None
-        alias = alias[len(config.base_url) - 1:]
-        parts = urlsplit(alias)
-    path = parts.path
+    path = unquote(parts.path)
     segments = path.split("/")
-    if not path.startswith("/") or parts.query or parts.fragment or any(s in (".", "..") for s in segments):
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or not path.startswith("/") or path == "/":
         return None
-    if any(not s.strip() for s in segments[1:-1]) or "\\" in path or path == "/":
+    if any(s in (".", "..") or not s.strip() for s in segments[1:-1]) or segments[-1] in (".", "..") or "\\" in path:
         return None
     if not path.endswith("/") and "." not in segments[-1]:
         path += "/"
