@@ -142,10 +142,13 @@ class Renderer:
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
         corrections = tuple(_correction_view(c, a.lang, locale) for c in reversed(a.corrections))
+        posted, updated = Moment.of(a.posted, a.lang, locale), Moment.of(a.updated, a.lang, locale)
+        # The latest of the three, formatted once (babel's formatting is a good part of a view's cost).
+        modified = max([posted] + ([updated] if updated else []) + [c.at for c in corrections], key=lambda m: m.value)
         return ArticleView(
             source=source, lang=a.lang, title=a.title,
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
-            posted=Moment.of(a.posted, a.lang, locale), updated=Moment.of(a.updated, a.lang, locale),
+            posted=posted, updated=updated,
             summary=a.summary or first_paragraph_text(body), body=Markup(body),
             section=self.term_link(sections[0]) if sections else None,
             tags=tuple(self.term_link(t) for t in index.article_terms(source, "tag")),
@@ -153,7 +156,7 @@ class Renderer:
             correspondents=tuple(self.term_link(t) for t in index.correspondent_terms(source)),
             counterparts=self.counterparts(source), source_url=a.source_url, draft=a.draft,
             extra=a.extra, kind=a.kind, kind_label=strings(a.lang)["kinds"].get(a.kind, ""),
-            corrections=corrections, modified=Moment.of(a.modified, a.lang, locale),
+            corrections=corrections, modified=modified,
         )
 
     def counterparts(self, source: str) -> tuple[Counterpart, ...]:
