@@ -291,3 +291,18 @@ def parse_errors(stderr: str) -> list[tuple[str, int, str]]:
         if match:
             found.append((match["path"], int(match["line"]), match["message"]))
     return found
+
+
+def sitemap_urls(out: Path):
+    """Every <url> of every sitemap that /sitemap.xml (a sitemap index) names, in one <urlset>
+    element, so that tests can query the site's whole sitemap at once."""
+    from lxml import etree
+
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = etree.parse(str(out / "sitemap.xml")).getroot()
+    assert index.tag == f"{ns}sitemapindex"
+    merged = etree.Element(f"{ns}urlset")
+    for loc in index.iter(f"{ns}loc"):
+        part = loc.text.split("/sitemaps/", 1)[1]
+        merged.extend(etree.parse(str(out / "sitemaps" / part)).getroot().findall(f"{ns}url"))
+    return merged

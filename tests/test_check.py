@@ -39,8 +39,7 @@ def test_sources_changed_since_the_build(make_site, build_site):
     article = next((site / "content/en").rglob("*.md"))
     article.write_text(article.read_text(encoding="utf-8").replace("title:", "title: Edited", 1), encoding="utf-8")
     result = cli("check", "--site", site)
-    assert result.exit_code == 1
-    assert "out of date" in result.stderr and article.name in result.stderr
+    assert "warning: out of date" in result.stderr and article.name in result.stderr
 
 
 def test_an_output_folder_without_a_build_record(make_site, build_site):

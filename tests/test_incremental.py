@@ -141,10 +141,12 @@ def test_build_index_reads_only_the_index_fields(tmp_path):
     others = [f.name for f in dataclasses.fields(Article) if f.name not in INDEX_FIELDS]
     changes = {"title": "Other", "updated": dt.datetime(2024, 6, 1, tzinfo=tz), "body": "Else.", "body_line": 9,
                "digest": "zz", "translations": (("fr", "https://fr.example/"),), "summary": "S",
-               "source_url": "https://example.org/", "extra": {"k": 1}, "key_lines": {"title": 7}}
+               "source_url": "https://example.org/", "extra": {"k": 1}, "key_lines": {"title": 7},
+               "kind": "analysis", "wire_id": "urn:wire:1"}
     assert sorted(changes) == sorted(others), "a new Article field: decide whether build_index reads it"
-    index, _ = build_index(config, articles)
-    changed, _ = build_index(config, [dataclasses.replace(a, **changes) for a in articles])
+    now = dt.datetime(2024, 6, 1, tzinfo=tz)
+    index, _ = build_index(config, articles, now)
+    changed, _ = build_index(config, [dataclasses.replace(a, **changes) for a in articles], now)
     for field in dataclasses.fields(index):
         if field.name not in ("articles", "config"):
             assert getattr(index, field.name) == getattr(changed, field.name), field.name

@@ -1,15 +1,18 @@
 """Incremental builds equal cold builds: random sequences of edits, additions, renames,
-deletions, template and static changes on a small site; after every step two incrementally kept
-output folders must be byte for byte the folder a cold build writes into a fresh folder from the
-same sources: one rebuilt in this process from the watcher's hints (as `serve` does), one by a
-new builder starting from the state the last build saved (as the next `dateline build` does).
-Real processes, and builds killed with SIGKILL at any moment, are the second test's.
+deletions, template and static changes, and the clock's edits (scheduling, withdrawing, expiring,
+correcting, aliasing, and rebuilding at a later `now`) on a small site; after every step two
+incrementally kept output folders must be byte for byte the folder a cold build writes into a
+fresh folder from the same sources at the same time: one rebuilt in this process from the
+watcher's hints (as `serve` does), one by a new builder starting from the state the last build
+saved (as the next `dateline build` does). Real processes, and builds killed with SIGKILL at any
+moment, are tests/test_build_engine.py's.
 
 DATELINE_PROPERTY_SEEDS=1,2,3 and DATELINE_PROPERTY_STEPS=200 widen the search.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -41,6 +44,9 @@ PEOPLE = [
 # changes the links on others.
 BUSAN = {"city": "Busan", "local": "부산"}
 LEE = {"name": "Lee Mi-ran", "local": "이미란", "role": "editor"}
+# The clock starts inside the range of `posted` times (May 1-4, 2024), so some articles start
+# out scheduled; `tick` moves it forward.
+START = dt.datetime(2024, 5, 3, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 WORDS = "the minister said talks would resume after a pause of several weeks in the capital".split()
 
 
@@ -140,6 +146,50 @@ class Model:
             meta["correspondents"] = people + ["Lee Mi-ran" if LEE in meta.get("correspondents", []) else LEE]
         return Change(content=frozenset({self.write(path)}))
 
+    # ---- the clock's edits ------------------------------------------------------------------
+
+    def correct(self) -> Change:
+        path = self.pick()
+        meta = self.files[path]
+        corrections = meta.setdefault("corrections", [])
+        if corrections and self.rng.random() < 0.3:
+            corrections.pop()
+        else:
+            at = f"{meta['posted'][:10]}T{self.rng.randint(10, 23)}:00:00+09:00"
+            corrections.append({"at": at, "text": " ".join(self.rng.sample(WORDS, 6))})
+        return Change(content=frozenset({self.write(path)}))
+
+    def withdraw(self) -> Change:
+        path = self.pick()
+        meta = self.files[path]
+        if "withdrawn" in meta:
+            del meta["withdrawn"]
+        else:
+            later = f"2024-05-0{self.rng.randint(3, 5)}T{self.rng.randint(10, 23)}:00:00+09:00"
+            meta["withdrawn"] = self.rng.choice(["At a court's request", {"at": later, "reason": "Licence ended"}])
+        return Change(content=frozenset({self.write(path)}))
+
+    def expire(self) -> Change:
+        path = self.pick()
+        meta = self.files[path]
+        if "expires" in meta:
+            del meta["expires"]
+        else:
+            meta["expires"] = f"2024-05-0{int(meta['posted'][9]) + 1}T{self.rng.randint(6, 23):02d}:00:00+09:00"
+        return Change(content=frozenset({self.write(path)}))
+
+    def alias(self) -> Change:
+        """An earlier path for the article: a redirect page and a line of /_redirects (two articles
+        claiming one alias is an error, which both builds must report alike)."""
+        path = self.pick()
+        meta = self.files[path]
+        aliases = meta.setdefault("aliases", [])
+        if aliases and self.rng.random() < 0.3:
+            aliases.pop()
+        else:
+            aliases.append(f"/{path.parts[-4]}/2024/04/30/old-{self.rng.randint(0, 5)}/")
+        return Change(content=frozenset({self.write(path)}))
+
     def delete(self) -> Change:
         path = self.pick()
         del self.files[path]
@@ -234,11 +284,6 @@ def frozen_theme(tmp_path, monkeypatch):
     return theme
 
 
-def cold_build(config):
-    shutil.rmtree(config.out_dir, ignore_errors=True)
-    return SiteBuilder(config, jobs=1, persist=False).build()
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_incremental_equals_full_build(tmp_path, seed, frozen_theme):
     rng = random.Random(seed)
@@ -246,11 +291,17 @@ def test_incremental_equals_full_build(tmp_path, seed, frozen_theme):
     kept_config = load_config(site, out_dir=tmp_path / "kept")
     saved_config = replace(kept_config, out_dir=tmp_path / "saved")
     full_config = replace(kept_config, out_dir=tmp_path / "full")
-    kept = SiteBuilder(kept_config, jobs=1, persist=False)
+    kept = SiteBuilder(kept_config, jobs=1, persist=False, now=START)
     kept.build()
-    SiteBuilder(saved_config, jobs=1).build()
+    SiteBuilder(saved_config, jobs=1, now=START).build()
+
+    def tick() -> Change:  # build later: stories go live, expire, leave the news sitemap's window
+        kept.now += dt.timedelta(hours=rng.choice([1, 6, 20, 49]))
+        return Change()
+
     operations = [model.edit_body] * 4 + [model.edit_field] * 5 + [model.add] * 2 + [model.respell] * 2 + [
-        model.delete, model.rename, model.move_folder, model.template, model.static]
+        model.delete, model.rename, model.move_folder, model.template, model.static,
+        model.correct, model.withdraw, model.expire, model.alias, tick, tick]
     history = []
     for number in range(STEPS):
         operation = rng.choice(operations) if len(model.files) > 3 else model.add
@@ -262,10 +313,11 @@ def test_incremental_equals_full_build(tmp_path, seed, frozen_theme):
         except BuildFailed as failed:  # e.g. two articles landed on one URL: the other builds must fail too
             for config in (saved_config, full_config):
                 with pytest.raises(BuildFailed) as other:
-                    SiteBuilder(config, jobs=1, persist=config is saved_config).build()
+                    SiteBuilder(config, jobs=1, persist=config is saved_config, now=kept.now).build()
                 assert other.value.errors == failed.errors, step
             continue
-        SiteBuilder(saved_config, jobs=1).build()
-        cold_build(full_config)
+        SiteBuilder(saved_config, jobs=1, now=kept.now).build()
+        shutil.rmtree(full_config.out_dir, ignore_errors=True)
+        SiteBuilder(full_config, jobs=1, persist=False, now=kept.now).build()
         assert_same_tree(kept_config.out_dir, full_config.out_dir, step)
         assert_same_tree(saved_config.out_dir, full_config.out_dir, f"{step}, saved state")

@@ -11,6 +11,7 @@ from dateline.commands.deploy import deploy_command
 from dateline.commands.import_ import import_command
 from dateline.commands.init import init
 from dateline.commands.new import new
+from dateline.commands.schedule import schedule
 from dateline.commands.serve import serve_command
 
 
@@ -20,5 +21,5 @@ def main() -> None:
     """dateline: static sites for bilingual news publishers."""
 
 
-for command in (build, serve_command, import_command, new, check, init, deploy_command):
+for command in (build, serve_command, import_command, new, check, init, schedule, deploy_command):
     main.add_command(command)

@@ -8,7 +8,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from dateline.config import Config
 from dateline.errors import ContentError
@@ -16,8 +16,11 @@ from dateline.frontmatter_yaml import RawDocument, split_document
 
 KNOWN_KEYS = (
     "title posted updated lang slug section tags dateline correspondents story "
-    "translations summary draft source"
+    "translations summary draft source kind corrections aliases expires withdrawn wire_id"
 ).split()
+
+# `kind` values: the label readers see, and the JSON-LD type (render.NEWS_TYPES).
+KINDS = ("news", "analysis", "opinion", "editorial", "review", "interview")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,18 @@ class Person:
     local: str = ""
     email: str = ""
     role: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: dt.datetime  # aware, in the site's timezone
+    text: str  # Markdown
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    reason: str
+    at: dt.datetime | None = None  # from this time on; None: at once
 
 
 @dataclass(frozen=True)
@@ -54,11 +69,22 @@ class Article:
     summary: str = ""
     draft: bool = False
     source_url: str = ""
+    kind: str = "news"  # one of KINDS
+    corrections: tuple[Correction, ...] = ()  # oldest first
+    aliases: tuple[str, ...] = ()  # earlier site paths ("/en/2024/05/02/old-slug/"), without the base path
+    expires: dt.datetime | None = None
+    withdrawn: Withdrawal | None = None
+    wire_id: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     key_lines: dict = field(default_factory=dict, compare=False, hash=False)  # front matter key -> line
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
+
+    @property
+    def modified(self) -> dt.datetime:
+        """The latest of posted, updated and the corrections' times."""
+        return max([self.posted] + ([self.updated] if self.updated else []) + [c.at for c in self.corrections])
 
 
 def slugify(text: str) -> str:
@@ -190,13 +216,21 @@ def _article(config, source, folder_lang, stem, document, digest):
         f.error("draft", "'draft' must be true or false")
     source_url = _url(f, "source")
     _check_url_names(f)
+    expires = _when(f, "expires", config)
+    if posted and expires and expires <= posted:
+        f.error("expires", f"'expires' ({expires.isoformat()}) is not later than 'posted' ({posted.isoformat()})")
+    kind = f.text("kind") or "news"
+    if kind not in KINDS:
+        f.error("kind", f"unknown 'kind: {kind}'; use one of: {', '.join(KINDS)}")
     article = Article(
         source=source, lang=lang, title=title, posted=posted, updated=updated, slug=slug,
         body=document.body, body_line=document.body_line, digest=digest,
         section=f.text("section"), tags=_tags(f), dateline=_dateline(f),
         correspondents=_correspondents(f), story=f.text("story"),
         translations=_translations(f, config, lang), summary=f.text("summary"),
-        draft=draft is True, source_url=source_url,
+        draft=draft is True, source_url=source_url, kind=kind,
+        corrections=_corrections(f, config, posted), aliases=_aliases(f), expires=expires,
+        withdrawn=_withdrawal(f, config, posted), wire_id=f.text("wire_id"),
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
         key_lines=dict(document.key_lines),
     )
@@ -223,6 +257,11 @@ def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.da
         if required:
             f.error(key, f"missing required key '{key}'")
         return None
+    return _moment(f, key, f"'{key}'", value, config)
+
+
+def _moment(f: _Fields, key: str, name: str, value: object, config: Config) -> dt.datetime | None:
+    """A date and time from YAML (a timestamp or ISO 8601 text); reported at `key`'s line as `name`."""
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
@@ -231,10 +270,10 @@ def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.da
         try:
             moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            f.error(key, f"'{key}' is not a date and time: {value!r} (write e.g. 2024-05-03T07:55:00+09:00 or 2024-05-03 07:55)")
+            f.error(key, f"{name} is not a date and time: {value!r} (write e.g. 2024-05-03T07:55:00+09:00 or 2024-05-03 07:55)")
             return None
     else:
-        f.error(key, f"'{key}' must be a date and time, not {_kind(value)}")
+        f.error(key, f"{name} must be a date and time, not {_kind(value)}")
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=config.tz)
@@ -329,3 +368,94 @@ def _translations(f: _Fields, config: Config, lang: str) -> tuple[tuple[str, str
         else:
             pairs.append((str(code), url))
     return tuple(pairs)
+
+
+def _corrections(f: _Fields, config: Config, posted: dt.datetime | None) -> tuple[Correction, ...]:
+    value = f.meta.get("corrections")
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        f.error("corrections", "'corrections' must be a list of {at: time, text: what was corrected}")
+        return ()
+    found = []
+    for number, item in enumerate(value, 1):
+        name = f"correction #{number}"
+        if not isinstance(item, dict):
+            f.error("corrections", f"{name} must be a mapping: {{at: 2024-05-04 10:00, text: What was wrong.}}")
+            continue
+        text = item.get("text")
+        missing = [k for k, empty in (("at", item.get("at") is None), ("text", not isinstance(text, str) or not text.strip()))
+                   if empty]
+        if missing:
+            example = "{at: 2024-05-04 10:00, text: What was wrong.}"
+            f.error("corrections", f"{name} has no {' and no '.join(missing)}: write {example}")
+            continue
+        unknown = sorted(set(map(str, item)) - {"at", "text"})
+        if unknown:
+            f.error("corrections", f"{name} has unknown keys: {', '.join(unknown)} (only 'at' and 'text')")
+        at = _moment(f, "corrections", f"the 'at' of {name}", item["at"], config)
+        if at is None:
+            continue
+        if posted and at < posted:
+            f.error("corrections", f"{name} is dated {at.isoformat()}, before 'posted' ({posted.isoformat()})")
+        found.append(Correction(at, text.strip()))
+    return tuple(sorted(found, key=lambda c: c.at))
+
+
+def _withdrawal(f: _Fields, config: Config, posted: dt.datetime | None) -> Withdrawal | None:
+    value = f.meta.get("withdrawn")
+    if value is None or value is False:
+        return None
+    if isinstance(value, str) and value.strip():
+        return Withdrawal(value.strip())
+    if not isinstance(value, dict):
+        f.error("withdrawn", f"'withdrawn' must be a reason or {{at: time, reason: ...}}, not {_kind(value)}")
+        return None
+    unknown = sorted(set(map(str, value)) - {"at", "reason"})
+    if unknown:
+        f.error("withdrawn", f"'withdrawn' has unknown keys: {', '.join(unknown)} (only 'at' and 'reason')")
+    reason = value.get("reason", "")
+    if not isinstance(reason, str):
+        f.error("withdrawn", "'withdrawn.reason' must be text")
+        reason = ""
+    at = _moment(f, "withdrawn", "'withdrawn.at'", value["at"], config) if value.get("at") is not None else None
+    if posted and at and at < posted:
+        f.error("withdrawn", f"'withdrawn.at' ({at.isoformat()}) is earlier than 'posted' ({posted.isoformat()})")
+    return Withdrawal(reason.strip(), at)
+
+
+def _aliases(f: _Fields) -> tuple[str, ...]:
+    value = f.meta.get("aliases")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        f.error("aliases", "'aliases' must be a list of site paths, e.g. [/en/2024/05/02/old-slug/]")
+        return ()
+    paths = []
+    for alias in value:
+        path = alias_path(alias.strip())
+        if path is None:
+            f.error("aliases", f"alias {alias!r} is outside the site: write a path on this site such as /en/2024/05/02/old-slug/")
+        else:
+            paths.append(path)
+    return tuple(dict.fromkeys(paths))
+
+
+def alias_path(alias: str) -> str | None:
+    """The site path (without the base URL's path) an alias names, or None when it is not a path
+    on this site. A full URL is refused: the site's address differs between builds (--base-url,
+    the dev server). Percent-escapes are decoded, as page paths are kept; a folder gets its '/'."""
+    parts = urlsplit(alias)
+    path = unquote(parts.path)
+    segments = path.split("/")
+    if parts.scheme or parts.netloc or parts.query or parts.fragment or not path.startswith("/") or path == "/":
+        return None
+    if any(s in (".", "..") or not s.strip() for s in segments[1:-1]) or segments[-1] in (".", "..") or "\\" in path:
+        return None
+    if not path.endswith("/") and "." not in segments[-1]:
+        path += "/"
+    return path

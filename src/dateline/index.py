@@ -1,17 +1,22 @@
 """Stage 4: one site index over all articles: URLs, stories, taxonomies and the list of pages.
 
-Everything here is computed from the loaded articles and the config alone, so the same sources
-always give the same index; ties are broken by source path.
+Everything here is computed from the loaded articles, the config and the build's clock (`now`)
+alone, so the same sources at the same time always give the same index; ties are broken by
+source path. The clock decides which articles are live (clock.py): a scheduled one is left out
+entirely, a withdrawn or expired one keeps only its URL, which serves a notice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from itertools import groupby
 
+from dateline import clock
+from dateline.clock import Takedown
 from dateline.config import Config, StaffMember
 from dateline.content import Article, Person, Place, slugify
 from dateline.errors import ContentError
@@ -34,13 +39,21 @@ class PageKind(StrEnum):
     ROBOTS = "robots"
     SITEMAP = "sitemap"  # one part of the sitemap: an edition's month, or its list pages
     SITEMAP_INDEX = "sitemap-index"  # /sitemap.xml, naming the parts
+    NOTICE = "notice"  # a withdrawn or expired article's URL
+    REDIRECT = "redirect"  # an alias of an article
+    REDIRECTS = "redirects"  # /_redirects
+    CORRECTIONS = "corrections"  # an edition's corrections page
+    NEWS_SITEMAP = "newssitemap"  # /sitemap-news.xml
 
 
 TERM_KINDS = (PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.CORRESPONDENT)
 # Pages that show the articles in their `sources` as a list.
 LISTING_KINDS = (PageKind.HOME, PageKind.MONTH, PageKind.FEED, *TERM_KINDS)
-# Pages the sitemap leaves out.
-UNLISTED_KINDS = (PageKind.FEED, PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageKind.ROBOTS, PageKind.NOTFOUND)
+# Page kinds of the clock's features (render.TEMPLATE_FOR has their templates).
+CLOCK_KINDS = (PageKind.NOTICE, PageKind.REDIRECT, PageKind.REDIRECTS, PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP)
+# Pages the sitemap leaves out: what is not a page, and what asks not to be indexed.
+UNLISTED_KINDS = (PageKind.FEED, PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageKind.ROBOTS, PageKind.NOTFOUND,
+                  PageKind.NOTICE, PageKind.REDIRECT, PageKind.REDIRECTS, PageKind.NEWS_SITEMAP)
 SITEMAP_INDEX_PATH = "/sitemap.xml"
 
 
@@ -84,15 +97,31 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A withdrawn or expired article: its URL keeps a notice, nothing else of it is published."""
+
+    article: Article
+    path: str
+    takedown: Takedown
+
+
+@dataclass(frozen=True)
 class SiteIndex:
     config: Config
-    articles: dict[str, Article]  # published articles by source path
+    articles: dict[str, Article]  # published (live) articles by source path
     urls: dict[str, str]  # source -> site path
     counterparts: dict[str, tuple[str, ...]]  # source -> other-language sources of its story
     editions: dict[str, tuple[str, ...]]  # lang -> sources, newest first
     terms: dict[tuple[str, str, str], Term]  # (kind, lang, slug) -> term
     correspondent_keys: dict[Person, str]  # byline as written -> correspondent slug
     pages: tuple[Page, ...]
+    now: dt.datetime  # the build's clock
+    notices: dict[str, Notice]  # source -> withdrawn or expired article
+    redirects: dict[str, str]  # alias path -> the site path it redirects to
+    drafts_left_out: int
+    scheduled_left_out: int
+    next_change: dt.datetime | None  # when the clock next changes what is published
+    clock_instants: tuple[float, ...]  # when the index changes by the clock alone (clock.clock_instants)
 
     @cached_property
     def pages_by_path(self) -> dict[str, Page]:
@@ -123,24 +152,59 @@ def article_path(article: Article) -> str:
     return f"/{article.lang}/{article.posted:%Y/%m/%d}/{article.slug}/"
 
 
-def build_index(config: Config, loaded: list[Article]) -> tuple[SiteIndex | None, list[ContentError]]:
-    published = [a for a in loaded if config.drafts or not a.draft]
-    published.sort(key=lambda a: a.source)
+def build_index(config: Config, loaded: list[Article], now: dt.datetime) -> tuple[SiteIndex | None, list[ContentError]]:
+    """The index of what is published at `now` (aware): scheduled articles are left out, withdrawn
+    and expired ones keep a notice. URLs, stories and aliases are checked over every article that
+    is not a draft, so a clash is reported before, not at, the minute a story goes live."""
+    candidates = sorted((a for a in loaded if config.drafts or not a.draft), key=lambda a: a.source)
     errors: list[ContentError] = []
-    urls = _assign_urls(published, errors)
-    counterparts = _stories(published, errors)
+    all_urls = _assign_urls(candidates, errors)
+    all_counterparts = _stories(candidates, errors)
+    aliases = _aliases(candidates, all_urls, errors)
     if errors:
         return None, errors
+    out = [a for a in candidates if not clock.is_scheduled(a, now)]
+    taken_down = {a.source: clock.takedown(a, now) for a in out}
+    published = [a for a in out if taken_down[a.source] is None]
+    notices = {a.source: Notice(a, all_urls[a.source], taken_down[a.source]) for a in out if taken_down[a.source]}
     articles = {a.source: a for a in published}
+    urls = {s: all_urls[s] for s in articles}
+    counterparts = {s: tuple(c for c in all_counterparts[s] if c in articles) for s in articles}
+    redirects = {alias: all_urls[source] for alias, source in aliases.items() if source in articles or source in notices}
     editions = {
         lang.code: tuple(a.source for a in sorted((a for a in published if a.lang == lang.code), key=newest_first))
         for lang in config.languages
     }
     correspondents, byline_keys = _correspondents(config, published)
     terms = _terms(config, articles, editions, correspondents, byline_keys)
-    pages = _pages(config, articles, urls, editions, terms)
-    index = SiteIndex(config, articles, urls, counterparts, editions, terms, byline_keys, pages)
-    return index, _url_clashes(pages, articles)
+    pages = _pages(config, articles, urls, editions, terms) + _clock_pages(config, articles, editions, notices, aliases,
+                                                                            redirects, now)
+    pages = tuple(sorted(pages + _sitemaps(pages), key=lambda p: p.path))
+    index = SiteIndex(
+        config, articles, urls, counterparts, editions, terms, byline_keys, pages, now=now, notices=notices,
+        redirects=redirects, drafts_left_out=sum(1 for a in loaded if a.draft and not config.drafts),
+        scheduled_left_out=len(candidates) - len(out), next_change=clock.next_change(candidates, now),
+        clock_instants=clock.clock_instants(candidates),
+    )
+    return index, _url_clashes(pages, {**articles, **{s: n.article for s, n in notices.items()}})
+
+
+def _aliases(articles: list[Article], urls: dict[str, str], errors: list[ContentError]) -> dict[str, str]:
+    """alias path -> the source of the article it now belongs to; an alias may not be an article's URL."""
+    url_owner = {path: source for source, path in urls.items()}
+    owner: dict[str, str] = {}
+    for article in articles:
+        for alias in article.aliases:
+            line = article.line_of("aliases")
+            if alias in url_owner:
+                other = url_owner[alias]
+                whose = "this article's own URL" if other == article.source else f"the URL of another article: {other}"
+                errors.append(ContentError(article.source, line, f"alias {alias} is {whose}"))
+            elif alias in owner:
+                errors.append(ContentError(article.source, line, f"alias {alias} is also an alias of {owner[alias]}"))
+            else:
+                owner[alias] = article.source
+    return dict(sorted(owner.items()))
 
 
 def _assign_urls(articles: list[Article], errors: list[ContentError]) -> dict[str, str]:
@@ -284,7 +348,7 @@ def _paginated(config: Config, base: str, kind: str, lang: str, key: str, source
         yield Page(path, kind, lang, key, sources[(number - 1) * per : number * per], number, count)
 
 
-def _pages(config, articles, urls, editions, terms) -> tuple[Page, ...]:
+def _pages(config, articles, urls, editions, terms) -> list[Page]:
     pages = [Page("/", PageKind.ROOT), Page("/404.html", PageKind.NOTFOUND), Page("/robots.txt", PageKind.ROBOTS)]
     for source, path in urls.items():
         pages.append(Page(path, PageKind.ARTICLE, articles[source].lang, source, (source,)))
@@ -296,8 +360,23 @@ def _pages(config, articles, urls, editions, terms) -> tuple[Page, ...]:
             pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, tuple(members)))
     for (kind, lang, slug), term in terms.items():
         pages.extend(_paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, term.sources))
-    pages.extend(_sitemaps(pages))
-    return tuple(sorted(pages, key=lambda p: p.path))
+    return pages
+
+
+def _clock_pages(config, articles, editions, notices, aliases, redirects, now) -> list[Page]:
+    """Notices at withdrawn URLs, redirect pages and /_redirects, corrections pages, the news sitemap."""
+    pages = [Page(n.path, PageKind.NOTICE, n.article.lang, source) for source, n in notices.items()]
+    lang_of = {**{s: a.lang for s, a in articles.items()}, **{s: n.article.lang for s, n in notices.items()}}
+    pages += [Page(alias, PageKind.REDIRECT, lang_of[aliases[alias]], aliases[alias]) for alias in redirects]
+    if redirects:
+        pages.append(Page("/_redirects", PageKind.REDIRECTS))
+    for lang, sources in editions.items():
+        corrected = sorted((s for s in sources if articles[s].corrections),
+                           key=lambda s: (-articles[s].corrections[-1].at.timestamp(), s))
+        pages.append(Page(f"/{lang}/corrections/", PageKind.CORRECTIONS, lang, "", tuple(corrected)))
+    recent = sorted((a for a in articles.values() if clock.in_news_window(a, now)), key=newest_first)
+    pages.append(Page("/sitemap-news.xml", PageKind.NEWS_SITEMAP, "", "", tuple(a.source for a in recent[:clock.NEWS_LIMIT])))
+    return pages
 
 
 def sitemap_part(page: Page) -> str:
@@ -321,13 +400,18 @@ def _sitemaps(pages: list[Page]) -> list[Page]:
 
 
 def _url_clashes(pages: tuple[Page, ...], articles: dict[str, Article]) -> list[ContentError]:
+    """Two pages on one path; named by the article (or alias) that made one of them."""
     errors = []
     for path, same in groupby(pages, key=lambda p: p.path):
         same = list(same)
         if len(same) > 1:
-            owner = next((p.key for p in same if p.kind == "article"), same[0].key)
+            owner = next((p.key for p in same if p.kind in ("article", "notice", "redirect")), same[0].key)
             kinds = " and ".join(p.kind for p in same)
-            errors.append(ContentError(owner if owner in articles else "content", 1, f"two pages on one URL {path}: {kinds}"))
+            if owner in articles:
+                line = articles[owner].line_of("aliases") if any(p.kind == "redirect" for p in same) else 1
+                errors.append(ContentError(owner, line, f"two pages on one URL {path}: {kinds}"))
+            else:
+                errors.append(ContentError("content", 1, f"two pages on one URL {path}: {kinds}"))
     return errors
 
 

@@ -16,15 +16,19 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dateline.bodies import first_paragraph_text
+from dateline.bodies import first_paragraph_text, render_markdown
 from dateline.config import Config
+from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, PageKind, SiteIndex, Term
-from dateline.views import ArticleView, Counterpart, Moment, TermLink, absolute_link, site_link
+from dateline.views import ArticleView, CorrectionView, Counterpart, Moment, TermLink, absolute_link, site_link
 
 THEME_DIR = Path(__file__).parent / "theme"
 ROOT_LATEST = 5  # the latest articles of each edition on the edition chooser at /
+# JSON-LD type per article kind; the rest are NewsArticle.
+NEWS_TYPES = {"analysis": "AnalysisNewsArticle", "opinion": "OpinionNewsArticle", "editorial": "OpinionNewsArticle",
+              "review": "ReviewNewsArticle"}
 # The templates each kind of page tries, in order: a site's templates/ may override any of them.
 TEMPLATE_FOR: dict[PageKind, list[str]] = {
     PageKind.ARTICLE: ["article.html"],
@@ -35,6 +39,11 @@ TEMPLATE_FOR: dict[PageKind, list[str]] = {
     PageKind.SITEMAP: ["sitemap.xml"],
     PageKind.SITEMAP_INDEX: ["sitemap-index.xml"],
     PageKind.ROBOTS: ["robots.txt"],
+    PageKind.NOTICE: ["notice.html"],
+    PageKind.REDIRECT: ["redirect.html"],
+    PageKind.REDIRECTS: ["_redirects.txt"],
+    PageKind.CORRECTIONS: ["corrections.html"],
+    PageKind.NEWS_SITEMAP: ["sitemap-news.xml"],
     **{kind: [f"{kind}.html", "list.html"]
        for kind in (PageKind.HOME, PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.MONTH)},
 }
@@ -162,17 +171,22 @@ class Renderer:
         locale = config.language(a.lang).locale
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
+        corrections = tuple(_correction_view(c, a.lang, locale) for c in reversed(a.corrections))
+        posted, updated = Moment.of(a.posted, a.lang, locale), Moment.of(a.updated, a.lang, locale)
+        # The latest of the three, formatted once (babel's formatting is a good part of a view's cost).
+        modified = max([posted] + ([updated] if updated else []) + [c.at for c in corrections], key=lambda m: m.value)
         return ArticleView(
             source=source, lang=a.lang, title=a.title,
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
-            posted=Moment.of(a.posted, a.lang, locale), updated=Moment.of(a.updated, a.lang, locale),
+            posted=posted, updated=updated,
             summary=a.summary or self._summary(source), body=LazyHTML(self.bodies, source),
             section=self.term_link(sections[0]) if sections else None,
             tags=tuple(self.term_link(t) for t in index.article_terms(source, "tag")),
             dateline=self.term_link(datelines[0]) if datelines else None,
             correspondents=tuple(self.term_link(t) for t in index.correspondent_terms(source)),
             counterparts=self.counterparts(source), source_url=a.source_url, draft=a.draft,
-            extra=a.extra,
+            extra=a.extra, kind=a.kind, kind_label=strings(a.lang)["kinds"].get(a.kind, ""),
+            corrections=corrections, modified=modified,
         )
 
     def _summary(self, source: str) -> str:
@@ -216,6 +230,11 @@ class Renderer:
         terms = [t for (kind, code, _), t in self.index.terms.items() if kind == "section" and code == lang]
         terms.sort(key=lambda t: (t.name.casefold(), t.slug))
         return tuple(self.term_link(t) for t in terms)
+
+
+def _correction_view(correction: Correction, lang: str, locale: str) -> CorrectionView:
+    html = Markup(render_markdown(correction.text))
+    return CorrectionView(Moment.of(correction.at, lang, locale), html, " ".join(html.striptags().split()))
 
 
 def _language_name(config: Config, code: str) -> str:
@@ -285,7 +304,7 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
     config = r.config
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": NEWS_TYPES.get(article.kind, "NewsArticle"),
         "@id": article.permalink,
         "url": article.permalink,
         "mainEntityOfPage": article.permalink,
@@ -308,6 +327,9 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
         data["articleSection"] = article.section.name
     if article.tags:
         data["keywords"] = [t.name for t in article.tags]
+    if article.corrections:
+        data["correction"] = [{"@type": "CorrectionComment", "datePublished": c.at.iso, "text": c.text}
+                              for c in article.corrections]
     originals, translations = _translation_roles(r, article)
     if originals:
         data["translationOfWork"] = originals
@@ -422,7 +444,50 @@ def _sitemap_index_context(r: Renderer, page: Page) -> dict:
 
 
 def _robots_context(r: Renderer, page: Page) -> dict:
-    return {"sitemap_url": r.absolute("/sitemap.xml")}
+    return {"sitemap_url": r.absolute("/sitemap.xml"), "news_sitemap_url": r.absolute("/sitemap-news.xml")}
+
+
+# ---- the clock's pages: notices, redirects, corrections, the news sitemap ---------------
+
+
+def _notice_context(r: Renderer, page: Page) -> dict:
+    """A withdrawn or expired article's URL: its headline and why, in the edition's language."""
+    notice = r.index.notices[page.key]
+    t = strings(page.lang)
+    takedown = notice.takedown
+    reason = takedown.reason or (t["expired_reason"] if takedown.expired else t["withdrawn_reason"])
+    locale = r.config.language(page.lang).locale
+    return {"title": notice.article.title, "headline": notice.article.title, "reason": reason,
+            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, locale), "robots": "noindex"}
+
+
+def _redirect_context(r: Renderer, page: Page) -> dict:
+    target = r.index.redirects[page.path]
+    return {"title": r.absolute(target), "canonical": r.absolute(target), "target": r.link(target),
+            "target_absolute": r.absolute(target), "robots": "noindex"}
+
+
+def _redirects_context(r: Renderer, page: Page) -> dict:
+    """Lines of /_redirects: `/old/path/ /new/path/ 301`, both with the base URL's path."""
+    return {"redirects": [(r.link(alias), r.link(target)) for alias, target in r.index.redirects.items()]}
+
+
+def _corrections_context(r: Renderer, page: Page) -> dict:
+    entries = [(correction, r.article(source)) for source in page.sources for correction in r.article(source).corrections]
+    entries.sort(key=lambda e: (-e[0].at.value.timestamp(), e[1].source))
+    t = strings(page.lang)
+    return {"title": t["corrections"], "heading": t["corrections"], "entries": entries,
+            "alternates": _edition_alternates(r, "corrections/")}
+
+
+def _news_sitemap_context(r: Renderer, page: Page) -> dict:
+    entries = []
+    for source in page.sources:
+        article = r.article(source)
+        lang = r.config.language(article.lang)
+        entries.append({"loc": article.permalink, "name": lang.title, "language": article.lang,
+                        "date": article.posted.iso, "title": article.title})
+    return {"entries": entries}
 
 
 def _correspondent_context(r: Renderer, page: Page) -> dict:
@@ -438,6 +503,11 @@ _CONTEXT_BUILDERS = {
     "sitemap-index": _sitemap_index_context,
     "robots": _robots_context,
     "correspondent": _correspondent_context,
+    "notice": _notice_context,
+    "redirect": _redirect_context,
+    "redirects": _redirects_context,
+    "corrections": _corrections_context,
+    "newssitemap": _news_sitemap_context,
 }
 
 
@@ -479,7 +549,7 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
     kind = page.kind
     if kind == PageKind.ARTICLE:
         return Reads(views=(page.key,))
-    if kind in (PageKind.HOME, PageKind.MONTH, PageKind.FEED):
+    if kind in (PageKind.HOME, PageKind.MONTH, PageKind.FEED, PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP):
         return Reads(views=page.sources)
     if kind in (PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.CORRESPONDENT):
         return Reads(views=page.sources, direct=term_key(index.terms[(kind, page.lang, page.key)]))
@@ -492,7 +562,7 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
                      direct=tuple((p.kind, p.number) for p in listed))
     if kind in (PageKind.NOTFOUND, PageKind.ROBOTS, PageKind.SITEMAP_INDEX):
         return Reads()
-    return None
+    return None  # notices, redirect pages and /_redirects: few, and rendered every time
 
 
 def _plain(record) -> tuple | None:

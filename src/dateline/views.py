@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from dateline.config import Config
 from dateline.i18n import format_moment
 
@@ -57,6 +59,13 @@ class Counterpart:
 
 
 @dataclass(frozen=True)
+class CorrectionView:
+    at: Moment
+    html: Markup  # the correction's Markdown, rendered
+    text: str  # the same as plain text (JSON-LD)
+
+
+@dataclass(frozen=True)
 class ArticleView:
     source: str
     lang: str
@@ -75,7 +84,7 @@ class ArticleView:
     source_url: str
     draft: bool
     extra: dict
-
-    @property
-    def modified(self) -> Moment:
-        return self.updated or self.posted
+    kind: str = "news"
+    kind_label: str = ""  # "Analysis", "분석"; "" for plain news
+    corrections: tuple[CorrectionView, ...] = ()  # newest first
+    modified: Moment | None = None  # the latest of posted, updated and corrections

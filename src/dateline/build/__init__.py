@@ -8,6 +8,17 @@
     workers.py    reading and rendering spread over forked worker processes
 """
 
-from dateline.build.engine import BuildResult, Change, SiteBuilder, build_site, collect_static, load_site, remove_leftovers
+from dateline.build.engine import (
+                                   BuildResult,
+                                   Change,
+                                   SiteBuilder,
+                                   build_site,
+                                   clock_summary,
+                                   collect_static,
+                                   format_clock_time,
+                                   load_site,
+                                   remove_leftovers,
+)
 
-__all__ = ["BuildResult", "Change", "SiteBuilder", "build_site", "collect_static", "load_site", "remove_leftovers"]
+__all__ = ["BuildResult", "Change", "SiteBuilder", "build_site", "clock_summary", "collect_static", "format_clock_time",
+           "load_site", "remove_leftovers"]

@@ -14,6 +14,7 @@ the saved state as they were.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import time
@@ -34,6 +35,7 @@ from dateline.build.state import (
     temporary_state_file,
 )
 from dateline.build.templates import template_keys
+from dateline.clock import clock_moves, current_time
 from dateline.config import Config
 from dateline.content import Article, content_files
 from dateline.errors import BuildFailed, ContentError
@@ -42,7 +44,8 @@ from dateline.render import THEME_DIR, Renderer, make_environment, page_reads, v
 from dateline.write import Changes, OutputTransaction, file_signature, locked, recover, static_files
 
 # The Article fields build_index reads; an edit to any other field keeps the index's shape.
-INDEX_FIELDS = ("source", "lang", "posted", "slug", "draft", "story", "section", "tags", "dateline", "correspondents")
+INDEX_FIELDS = ("source", "lang", "posted", "slug", "draft", "story", "section", "tags", "dateline", "correspondents",
+                "corrections", "aliases", "expires", "withdrawn")
 
 Progress = workers.Progress
 
@@ -83,8 +86,23 @@ class BuildResult:
         changed = self.changes
         what = (f"{len(changed.created)} created, {len(changed.updated)} updated, {len(changed.deleted)} deleted"
                 if changed else "nothing changed")
+        clock = clock_summary(self.index) if self.index is not None else ""
         return (f"Built {self.pages} pages from {self.articles} articles ({kinds}) and {self.static_files} static files "
-                f"in {self.seconds:.2f} s -> {self.out_dir} ({what}; {len(self.rendered)} pages rendered)")
+                f"in {self.seconds:.2f} s -> {self.out_dir} ({what}; {len(self.rendered)} pages rendered){clock}")
+
+
+def clock_summary(index: SiteIndex) -> str:
+    """"; left out: 1 draft, 2 scheduled; next change: 2024-05-04 09:00 KST", or "" when there is nothing to say."""
+    left_out = [f"{n} {what}" for n, what in ((index.drafts_left_out, "draft" if index.drafts_left_out == 1 else "drafts"),
+                                             (index.scheduled_left_out, "scheduled")) if n]
+    parts = [f"left out: {', '.join(left_out)}"] if left_out else []
+    if index.next_change:
+        parts.append(f"next change: {format_clock_time(index.next_change)}")
+    return "".join(f"; {part}" for part in parts)
+
+
+def format_clock_time(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z")
 
 
 @dataclass
@@ -108,8 +126,10 @@ def digest(value: object) -> bytes:
 class SiteBuilder:
     """Builds one site into one output folder, again and again."""
 
-    def __init__(self, config: Config, *, jobs: int | None = None, persist: bool = True):
+    def __init__(self, config: Config, *, jobs: int | None = None, persist: bool = True,
+                 now: dt.datetime | None = None):
         self.config = config
+        self.now = now  # the build's clock; None: the current time at each build
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.persist = persist  # save the state for the next process (build) or keep it in memory only (serve)
         self.store = BodyStore.for_site(config)
@@ -117,6 +137,9 @@ class SiteBuilder:
         self.state: State | None = None
         self.sources = SourceFiles(config)
         self._loaded = False  # self.state/self.sources hold what the last build left
+
+    def clock(self) -> dt.datetime:
+        return self.now or current_time(self.config)
 
     # ---- one build ---------------------------------------------------------------------------
 
@@ -212,10 +235,12 @@ class SiteBuilder:
             self.env = make_environment(config)
         templates = template_keys(self.env)
         dirty = self.sources.dirty
+        now = self.clock()
         if state is not None and not any(_index_fields(_last_read(state, s)) != _index_fields(self.sources.articles.get(s))
-                                         for s in dirty):
-            return self._plan_same_shape(state, templates)
-        index, errors = build_index(config, list(self.sources.articles.values()))
+                                         for s in dirty) \
+                and not clock_moves(state.index.clock_instants, state.index.now, now):
+            return self._plan_same_shape(state, templates, now)
+        index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
         sections = self._sections(index)
@@ -225,10 +250,14 @@ class SiteBuilder:
         render = [p for p in index.pages if fingerprints[p.output] is None or old.get(p.output) != fingerprints[p.output]]
         return _Plan(index, views, fingerprints, render, sections, templates)
 
-    def _plan_same_shape(self, state: State, templates: dict[str, tuple]) -> _Plan:
-        """No edit touched what the index is made of (a headline, a body, a summary): the same pages
-        exist; look again only at those that show a changed article or use a changed template."""
-        index = replace(state.index, articles={s: self.sources.articles[s] for s in state.index.articles})
+    def _plan_same_shape(self, state: State, templates: dict[str, tuple], now: dt.datetime) -> _Plan:
+        """No edit touched what the index is made of (a headline, a body, a summary), and the clock
+        passed no scheduled minute: the same pages exist; look again only at those that show a
+        changed article or use a changed template."""
+        old = state.index
+        notices = {s: replace(n, article=self.sources.articles[s]) if s in self.sources.dirty else n
+                   for s, n in old.notices.items()}
+        index = replace(old, articles={s: self.sources.articles[s] for s in old.articles}, notices=notices, now=now)
         affected = {s for s in self.sources.dirty if s in index.articles}
         for source in list(affected):
             affected.update(index.counterparts[source])
@@ -374,13 +403,14 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
 
 
 def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-               on_wait=None) -> BuildResult:
-    """`dateline build`: one build in this process, starting from the state the last one saved."""
-    return SiteBuilder(config, jobs=jobs).build(progress=progress, on_wait=on_wait)
+               on_wait=None, now: dt.datetime | None = None) -> BuildResult:
+    """`dateline build`: one build in this process, as published at `now` (default: the current
+    time), starting from the state the last one saved."""
+    return SiteBuilder(config, jobs=jobs, now=now).build(progress=progress, on_wait=on_wait)
 
 
-def load_site(config: Config) -> SiteIndex:
-    """Read and index all content without writing anything (`dateline check`)."""
+def load_site(config: Config, now: dt.datetime | None = None) -> SiteIndex:
+    """Read and index all content as published at `now` without writing anything (`dateline check`)."""
     articles, errors = [], []
     for path in content_files(config):
         from dateline.content import load_article
@@ -389,7 +419,7 @@ def load_site(config: Config) -> SiteIndex:
         errors += file_errors
         if article is not None:
             articles.append(article)
-    index, index_errors = build_index(config, articles)
+    index, index_errors = build_index(config, articles, now or current_time(config))
     if errors or index_errors:
         raise BuildFailed(errors + index_errors)
     return index

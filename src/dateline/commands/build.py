@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dateline.commands.common import open_config, progress_display, site_option, user_errors
+from dateline.commands.common import now_option, open_config, progress_display, site_option, user_errors
 from dateline.errors import UsageError
 from dateline.write import write_file
 
@@ -23,10 +23,12 @@ from dateline.write import write_file
 @click.option("--changes", "changes_file", type=click.Path(dir_okay=False, path_type=Path),
               help='Write {"created": [...], "updated": [...], "deleted": [...]} of output files to this JSON file.')
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@now_option
 def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, jobs: int | None,
-          clean: bool, changes_file: Path | None, quiet: bool) -> None:
+          clean: bool, changes_file: Path | None, quiet: bool, now: str | None) -> None:
     """Build the site into site/ (or --out): only pages whose inputs changed since the last build."""
     from dateline.build import build_site, remove_leftovers
+    from dateline.clock import parse_now
 
     config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts)
     if changes_file is not None:
@@ -39,10 +41,11 @@ def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bo
         click.echo(message, err=True)
 
     with user_errors():
+        moment = parse_now(now, config) if now else None
         if clean:
             remove_leftovers(config)
         with progress_display(not quiet) as progress:
-            result = build_site(config, jobs=jobs, progress=progress, on_wait=waiting)
+            result = build_site(config, jobs=jobs, progress=progress, on_wait=waiting, now=moment)
         if changes_file is not None:
             write_file(changes_file, (json.dumps(result.changes.as_json(), ensure_ascii=False, indent=1) + "\n").encode())
     if not quiet:

@@ -30,6 +30,12 @@ site_option = click.option(
     type=click.Path(file_okay=False, path_type=Path), help="The site's root folder (where dateline.toml is).",
 )
 
+now_option = click.option(
+    "--now", metavar="TIME",
+    help="The clock (ISO 8601; without an offset, in the site's timezone), default the current time: "
+         "it decides what is scheduled, what has expired and what the news sitemap holds.",
+)
+
 
 @contextmanager
 def user_errors() -> Iterator[None]:

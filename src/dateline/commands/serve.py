@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dateline.commands.common import site_option
+from dateline.commands.common import now_option, open_config, site_option, user_errors
 from dateline.serve.devsite import Settings
 from dateline.serve.server import DevServer, exposure_warning, interrupts_as_keyboard_interrupt, settle
 
@@ -23,13 +23,21 @@ from dateline.serve.server import DevServer, exposure_warning, interrupts_as_key
 @click.option("--base-url", help="Build with this base_url instead of the local address (its path is served).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for full builds (default: one per core).")
+@now_option
 def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Path | None, base_url: str | None,
-                  drafts: bool, jobs: int | None) -> None:
-    """Build the site and serve it locally; with --watch, rebuild and reload on every change."""
+                  drafts: bool, jobs: int | None, now: str | None) -> None:
+    """Build the site and serve it locally; with --watch, rebuild and reload on every change.
+    Scheduled stories go live when the server's clock reaches them, unless --now freezes it."""
+    moment = None
+    if now:
+        from dateline.clock import parse_now
+
+        with user_errors():
+            moment = parse_now(now, open_config(site_dir))
     warning = exposure_warning(host, drafts)
     if warning:
         click.echo(warning, err=True)
-    settings = Settings(site_dir.resolve(), out_dir.resolve() if out_dir else None, drafts, base_url, "", jobs)
+    settings = Settings(site_dir.resolve(), out_dir.resolve() if out_dir else None, drafts, base_url, "", jobs, moment)
     try:
         server = DevServer(settings, host, port, watch)
     except OSError as exc:

@@ -10,6 +10,7 @@ reload (or only to swap stylesheets) and prints one line: what changed, pages wr
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import traceback
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from dateline.build import BuildResult, SiteBuilder
+from dateline.build import BuildResult, Change, SiteBuilder, clock_summary
 from dateline.build.bodystore import cache_dir
 from dateline.config import Config, load_config, normalize_base_url
 from dateline.errors import BuildFailed, ConfigError, ContentError, DatelineError, UsageError, print_errors
@@ -37,6 +38,7 @@ class Settings:
     base_url: str | None  # --base-url, or None: http://HOST:PORT plus the config's path
     origin: str  # http://127.0.0.1:8000
     jobs: int | None
+    now: dt.datetime | None = None  # --now: the clock frozen at that time; None: the server's clock
 
 
 def serving_config(settings: Settings) -> Config:
@@ -57,6 +59,7 @@ class DevSite:
         self.config: Config | None = None
         self.broken_config = False
         self.needs_full = False
+        self.clock_tried: dt.datetime | None = None
 
     def served(self) -> Served:
         if self.config is None:  # the config never loaded: serve what an earlier build left
@@ -70,7 +73,7 @@ class DevSite:
         if ok:
             index = self.site.state.index
             click.echo(f"Built {len(index.pages):,} pages from {len(index.articles):,} articles "
-                       f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}")
+                       f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}{clock_summary(index)}")
         return ok
 
     def single_process(self) -> None:
@@ -81,9 +84,20 @@ class DevSite:
 
     def _full_build(self) -> BuildResult:
         self.config = serving_config(self.settings)
-        self.site = SiteBuilder(self.config, jobs=self.settings.jobs, persist=False)
+        self.site = SiteBuilder(self.config, jobs=self.settings.jobs, persist=False, now=self.settings.now)
         self.broken_config = self.needs_full = False
         return self.site.build()
+
+    def clock_due(self) -> Batch | None:
+        """A batch of no changes once the server's clock reaches the site's next scheduled change
+        (a story going live, expiring or being withdrawn): rebuilding then publishes it."""
+        if self.settings.now is not None or self.site is None or self.site.state is None:
+            return None
+        due = self.site.state.index.next_change
+        if due is None or self.site.clock() < due or due == self.clock_tried:
+            return None
+        self.clock_tried = due  # a broken site fails once for this change, not on every tick
+        return Batch(Change(), config=False, names=(f"the clock ({due:%H:%M})",))
 
     def apply(self, batch: Batch) -> None:
         started = time.perf_counter()

@@ -76,11 +76,14 @@ class DevServer:
         return built
 
     def step(self, timeout: float | None = None) -> bool:
-        """Wait for one batch of changes and rebuild; False if none came in time."""
+        """Wait for one batch of changes and rebuild; False if none came in time. A scheduled
+        change that has come due counts as a batch."""
         if self.watcher is None:
             time.sleep(0.25 if timeout is None else timeout)
-            return False
-        batch = self.watcher.next_batch(timeout)
+            batch = None
+        else:
+            batch = self.watcher.next_batch(timeout)
+        batch = batch or self.app.clock_due()
         if batch is not None:
             self.app.apply(batch)
         return batch is not None
