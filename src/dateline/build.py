@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dateline import images
 from dateline.bodies import render_markdown
 from dateline.cache import clear_cache, load_body_cache, save_body_cache
 from dateline.config import Config
@@ -69,10 +70,13 @@ def build_site(config: Config, *, jobs: int | None = None, progress: Progress | 
     jobs = max(1, jobs or os.cpu_count() or 1)
     on_disk = body_cache is None
     cache = load_body_cache(config) if on_disk else body_cache
+    images.load_probes(config)  # photos hook: before the pool forks, so workers inherit the kept probes
     articles, bodies, errors = load_and_convert(config, jobs, cache)
     if on_disk:
         save_body_cache(config, cache)
-    return build_loaded(config, articles, bodies, errors, jobs=jobs, progress=progress, started=started)
+    result = build_loaded(config, articles, bodies, errors, jobs=jobs, progress=progress, started=started)
+    images.save_probes(config)  # photos hook: the next build need not re-read unchanged photos
+    return result
 
 
 def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str], errors: list[ContentError], *,
@@ -82,12 +86,13 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
     For callers that keep the loaded articles themselves (the dev server's incremental rebuilds)."""
     started = time.perf_counter() if started is None else started
     index = _index_or_fail(config, articles, errors)
-    assets = collect_static(config, index)
+    assets = collect_static(config, index, jobs)
     staged = open_output(config.out_dir)
     try:
         render_pages(index, bodies, staged, jobs, progress)
+        cached = images.cache_dir(config)
         for relative, source in assets:
-            staged.copy(relative, source)
+            staged.copy(relative, source, link=source.is_relative_to(cached))  # photos hook: renditions are linked
         staged.commit(expected={p.output for p in index.pages} | {relative for relative, _ in assets})
     except BaseException:
         staged.discard()
@@ -102,10 +107,11 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
     )
 
 
-def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
-    """Theme assets, then the site's static/ over them; a static file may not replace a page."""
+def collect_static(config: Config, index: SiteIndex, jobs: int = 1) -> list[tuple[str, Path]]:
+    """Theme assets, then the site's static/ over them, then photo renditions; a static file may not replace a page."""
     files = dict(static_files(THEME_DIR / "static"))
     files.update(static_files(config.static_dir))
+    files.update(publish_photos(config, index, jobs))
     pages = {p.output for p in index.pages}
     clashes = sorted(set(files) & pages)
     if clashes:
@@ -113,24 +119,39 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
     return sorted(files.items())
 
 
+def publish_photos(config: Config, index: SiteIndex, jobs: int = 1) -> list[tuple[str, Path]]:
+    """Photos hook: make the renditions the cache lacks (in parallel), and list them as static files
+    (media/<digest>/<name>-<width>.<ext> -> the cached file), so they are copied, kept and removed like any other."""
+    plans = [images.plan_article_images(config, a) for a in index.articles.values()]
+    images.make_renditions(config, plans, jobs)
+    return images.output_files(config, plans)
+
+
 # ---- rendering, in this process or spread over a pool of forked workers ----------------
 
 _WORKER: dict = {}  # what forked workers inherit: set before the pool starts
 
 
-def _load_chunk(paths: list[Path]) -> list[tuple[Article | None, list[ContentError], str]]:
+def _load_chunk(paths: list[Path]) -> list[tuple[Article | None, list[ContentError], str, images.ArticleImages]]:
     config: Config = _WORKER["config"]
     cache: dict[str, str] = _WORKER["cache"]
     results = []
     for path in paths:
         article, errors = load_article(config, path)
-        html = ""
+        html, photos = "", images.NO_IMAGES
         if article is not None:
-            html = cache.get(article.digest)
+            photos = images.plan_article_images(config, article)  # photos hook: the body reads the photos too
+            errors = errors + list(photos.errors)
+            html = cache.get(body_key(article, photos))
             if html is None:
-                html = render_markdown(article.body)
-        results.append((article, errors, html))
+                html = render_markdown(article.body, photos)
+        results.append((article, errors, html, photos))
     return results
+
+
+def body_key(article: Article, photos: images.ArticleImages) -> str:
+    """The body cache's key: the file's digest, and the digests of the photos it shows (their renditions are in the HTML)."""
+    return f"{article.digest}:{photos.key}" if photos.key else article.digest
 
 
 def load_and_convert(config: Config, jobs: int, cache: dict[str, str]
@@ -152,13 +173,15 @@ def load_and_convert(config: Config, jobs: int, cache: dict[str, str]
         _WORKER.clear()
     articles, bodies, errors = [], {}, []
     live = set()
-    for article, file_errors, html in results:
+    for article, file_errors, html, photos in results:
         errors.extend(file_errors)
+        images.remember(photos)
         if article is not None:
             articles.append(article)
             bodies[article.source] = html
-            cache[article.digest] = html
-            live.add(article.digest)
+            key = body_key(article, photos)
+            cache[key] = html
+            live.add(key)
     for digest in set(cache) - live:  # forget deleted and replaced versions
         del cache[digest]
     return articles, bodies, errors

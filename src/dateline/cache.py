@@ -14,7 +14,7 @@ from pathlib import Path
 import markdown as python_markdown
 
 from dateline import bodies as body_markdown
-from dateline import typography
+from dateline import images, typography
 from dateline.config import Config
 from dateline.write import write_file
 
@@ -24,7 +24,7 @@ CACHE_DIR = ".dateline-cache"
 def _renderer_fingerprint() -> str:
     """Changes whenever Python-Markdown or our conversion code does: then the cache starts afresh."""
     digest = hashlib.blake2b(python_markdown.__version__.encode(), digest_size=8)
-    for module in (body_markdown, typography):
+    for module in (body_markdown, typography, images):  # images: figure markup and rendition names
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 

@@ -15,7 +15,7 @@ from dateline.frontmatter_yaml import RawDocument, split_document
 
 KNOWN_KEYS = (
     "title posted updated lang slug section tags dateline correspondents story "
-    "translations summary draft source"
+    "translations summary draft source image"
 ).split()
 
 
@@ -31,6 +31,18 @@ class Person:
     local: str = ""
     email: str = ""
     role: str = ""
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A photo as the article names it; images.py finds the file and makes its renditions."""
+
+    src: str  # as written: relative to the article's file, or to static/ when it starts with "/"
+    alt: str
+    line: int  # where the article names it, for errors
+    caption: str = ""
+    credit: str = ""
+    focus: tuple[float, float] | None = None  # the point crops centre on, as fractions of width and height
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,7 @@ class Article:
     summary: str = ""
     draft: bool = False
     source_url: str = ""
+    image: ImageRef | None = None  # the lead photo
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     key_lines: dict = field(default_factory=dict, compare=False, hash=False)  # front matter key -> line
 
@@ -182,7 +195,7 @@ def _article(config, source, folder_lang, stem, document, digest):
         section=f.text("section"), tags=_tags(f), dateline=_dateline(f),
         correspondents=_correspondents(f), story=f.text("story"),
         translations=_translations(f, config, lang), summary=f.text("summary"),
-        draft=draft is True, source_url=source_url,
+        draft=draft is True, source_url=source_url, image=_image(f),
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
         key_lines=dict(document.key_lines),
     )
@@ -289,6 +302,46 @@ def _person(item: object) -> Person | None:
             return None
         fields["name"] = fields["local"]
     return Person(**fields)
+
+
+def _image(f: _Fields) -> ImageRef | None:
+    value = f.meta.get("image")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, dict):
+        f.error("image", "'image' must be {src: photo.jpg, alt: ..., caption: ..., credit: ...}")
+        return None
+    unknown = sorted(set(value) - {"src", "alt", "caption", "credit", "focus"}, key=str)
+    if unknown:
+        f.error("image", f"'image' has an unknown key {unknown[0]!r} (known: src, alt, caption, credit, focus)")
+    texts = {}
+    for key in ("src", "alt", "caption", "credit"):
+        item = value.get(key, "")
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            f.error("image", f"'image.{key}' must be text, not {_kind(item)}")
+            item = ""
+        texts[key] = " ".join(str(item).split())
+    if not texts["src"]:
+        f.error("image", "'image' needs 'src': the photo's file, relative to the article or to static/")
+    if not texts["alt"]:
+        f.error("image", "'image' needs 'alt': a description of the photo for readers who cannot see it")
+    focus = _focus(f, value.get("focus"))
+    if not texts["src"] or not texts["alt"]:
+        return None
+    return ImageRef(texts["src"], texts["alt"], f.lines.get("image", 1), texts["caption"], texts["credit"], focus)
+
+
+def _focus(f: _Fields, value: object) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    numbers = value if isinstance(value, list) else None
+    if (numbers is None or len(numbers) != 2
+            or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and 0 <= n <= 1 for n in numbers)):
+        f.error("image", f"'image.focus' must be [x, y], fractions of the width and height from 0 to 1, got {value!r}")
+        return None
+    return (float(numbers[0]), float(numbers[1]))
 
 
 def _url(f: _Fields, key: str) -> str:

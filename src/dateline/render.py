@@ -14,12 +14,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dateline.bodies import first_paragraph_text
+from dateline import images
+from dateline.bodies import figure_html, first_paragraph_text
 from dateline.config import Config
 from dateline.errors import ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, SiteIndex, Term
-from dateline.views import ArticleView, Counterpart, Moment, TermLink, absolute_link, site_link
+from dateline.views import ArticleView, Counterpart, ImageLink, LeadPhoto, Moment, TermLink, absolute_link, site_link
 
 THEME_DIR = Path(__file__).parent / "theme"
 LIST_KINDS = ("home", "section", "tag", "dateline", "month")
@@ -140,8 +141,21 @@ class Renderer:
             dateline=self.term_link(datelines[0]) if datelines else None,
             correspondents=tuple(self.term_link(t) for t in index.correspondent_terms(source)),
             counterparts=self.counterparts(source), source_url=a.source_url, draft=a.draft,
-            extra=a.extra,
+            extra=a.extra, image=self.lead_photo(source),
         )
+
+    def lead_photo(self, source: str) -> LeadPhoto | None:
+        # Planned (and checked) when the body was converted; here the plan comes from the probe memo.
+        photo = images.plan_article_images(self.config, self.index.articles[source]).lead
+        if photo is None:
+            return None
+
+        def link(rendition: images.Rendition) -> ImageLink:
+            return ImageLink(self.absolute("/" + rendition.path), rendition.width, rendition.height)
+
+        return LeadPhoto(figure=figure_html(photo, photo.caption, photo.credit, lead=True), alt=photo.alt,
+                         caption=photo.caption, credit=photo.credit, og=link(photo.default()),
+                         crops=tuple(link(c) for c in photo.crops))
 
     def counterparts(self, source: str) -> tuple[Counterpart, ...]:
         index, config = self.index, self.config
@@ -264,6 +278,12 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": config.publisher, "url": config.base_url},
     }
+    if article.image:
+        # Google's article guidance: several aspect ratios (16:9, 4:3, 1:1), each of at least 50,000 pixels.
+        data["image"] = [{"@type": "ImageObject", "url": c.url, "width": c.width, "height": c.height,
+                          **({"caption": article.image.caption} if article.image.caption else {}),
+                          **({"creditText": article.image.credit} if article.image.credit else {})}
+                         for c in article.image.crops]
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline.name,
                                    **({"alternateName": article.dateline.local} if article.dateline.local else {})}
@@ -309,6 +329,10 @@ def open_graph(r: Renderer, article: ArticleView) -> list[tuple[str, str]]:
     for c in article.counterparts:
         other = r.config.language(c.lang)
         tags.append(("og:locale:alternate", other.locale if other else c.lang))
+    if article.image:
+        og = article.image.og
+        tags += [("og:image", og.url), ("og:image:width", str(og.width)), ("og:image:height", str(og.height)),
+                 ("og:image:alt", article.image.alt)]
     tags.append(("article:published_time", article.posted.iso))
     tags.append(("article:modified_time", article.modified.iso))
     if article.section:

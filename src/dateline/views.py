@@ -59,6 +59,25 @@ class Counterpart:
 
 
 @dataclass(frozen=True)
+class ImageLink:
+    """One published image file as metadata names it: og:image, a JSON-LD ImageObject."""
+
+    url: str  # absolute
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class LeadPhoto:
+    figure: Markup  # the <figure> at the top of the article (bodies.figure_html)
+    alt: str
+    caption: str
+    credit: str
+    og: ImageLink  # at least 1,200 px wide when the original is
+    crops: tuple[ImageLink, ...]  # 16:9, 4:3, 1:1
+
+
+@dataclass(frozen=True)
 class ArticleView:
     source: str
     lang: str
@@ -77,6 +96,7 @@ class ArticleView:
     source_url: str
     draft: bool
     extra: dict
+    image: LeadPhoto | None = None
 
     @property
     def modified(self) -> Moment:

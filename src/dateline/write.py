@@ -69,9 +69,16 @@ class StagedOutput:
         with open(target, "wb") as handle:  # nobody reads the staging tree until commit
             handle.write(data)
 
-    def copy(self, relative: str, source: Path) -> None:
+    def copy(self, relative: str, source: Path, link: bool = False) -> None:
+        """link: the source never changes in place (a photo rendition in the cache): a hard link will do."""
         target = self.path(relative)
         self._parent_ready(target)
+        if link:
+            try:
+                os.link(source, target)
+                return
+            except OSError:  # another file system, or links not allowed: copy
+                pass
         shutil.copyfile(source, target)
 
     def commit(self, expected: set[str] | None = None) -> None:
@@ -102,11 +109,13 @@ class UpdatedOutput(StagedOutput):
         if not self._unchanged(self.path(relative).relative_to(self.root).as_posix(), data):
             super().write(relative, data)
 
-    def copy(self, relative: str, source: Path) -> None:
+    def copy(self, relative: str, source: Path, link: bool = False) -> None:
         self.path(relative)  # the same guard as for pages
         target = self.out_dir / relative
+        if link and target.is_file() and os.path.samefile(source, target):
+            return  # the link made last time: nothing to compare
         if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
-            super().copy(relative, source)
+            super().copy(relative, source, link)
 
     def commit(self, expected: set[str] | None = None) -> None:
         """Move the changed files into place, then drop files and folders the site no longer has."""

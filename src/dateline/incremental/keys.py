@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from dateline import images
 from dateline.index import TERM_KINDS, Page, SiteIndex, Term
 
 LIST_KINDS = ("home", "month", "feed", *TERM_KINDS)
@@ -51,7 +52,8 @@ def term_refs(index: SiteIndex) -> dict[str, tuple]:
 
 def view_key(index: SiteIndex, refs: dict[str, tuple], source: str) -> tuple:
     article = index.articles[source]
-    return (article.digest, index.urls[source], refs.get(source, ()), counterpart_keys(index, source))
+    photos = images.plan_article_images(index.config, article).key  # the lead photo and body figures show them
+    return (article.digest, photos, index.urls[source], refs.get(source, ()), counterpart_keys(index, source))
 
 
 def counterpart_keys(index: SiteIndex, source: str) -> tuple:

@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 
 import jinja2
 
+from dateline import images
 from dateline.bodies import render_markdown
-from dateline.build import build_loaded, collect_static, load_and_convert
+from dateline.build import body_key, build_loaded, collect_static, load_and_convert
 from dateline.config import Config
 from dateline.content import Article
 from dateline.errors import BuildFailed
@@ -129,7 +130,9 @@ class IncrementalSite:
     def build(self) -> Outcome:
         """Load everything (in parallel) and build the whole site, as `dateline build` does."""
         articles, _, errors = load_and_convert(self.config, self.jobs, self.body_cache)
-        self.sources.seed(articles, errors)
+        loaded = {a.source for a in articles}
+        # Photos hook: an article that loaded has no errors of its own file; its photos' errors are found again by _body.
+        self.sources.seed(articles, [e for e in errors if e.path not in loaded])
         return self._build_everything(time.perf_counter())
 
     def _build_everything(self, started: float) -> Outcome:
@@ -183,10 +186,22 @@ class IncrementalSite:
         return ViewCachingRenderer(index, bodies, env, views, self.view_cache)
 
     def _body(self, article: Article) -> str:
-        html = self.body_cache.get(article.digest)
+        photos = images.plan_article_images(self.config, article)  # photos hook: the body shows its photos
+        if photos.errors:
+            raise BuildFailed(list(photos.errors))
+        key = body_key(article, photos)
+        html = self.body_cache.get(key)
         if html is None:
-            html = self.body_cache[article.digest] = render_markdown(article.body)
+            html = self.body_cache[key] = render_markdown(article.body, photos)
         return html
+
+    def _photo_readers(self, change: Change) -> set[str]:
+        """Photos hook: the loaded articles that show (or looked for) a photo file this change names."""
+        named = {p for p in change.content | change.static if not p.name.endswith(".md")}
+        if not named or self.state is None:
+            return set()
+        return {source for source, article in self.state.loaded.items()
+                if named.intersection(images.plan_article_images(self.config, article).files_read)}
 
     # ---- rebuilds -------------------------------------------------------------------------
 
@@ -205,11 +220,13 @@ class IncrementalSite:
         env, templates = self._templates(change)
         state = self.state
         dirty = {s for s in self.sources.dirty if self.sources.articles.get(s) is not state.loaded.get(s)}
+        photo_readers = self._photo_readers(change) - dirty
+        dirty |= {s for s in photo_readers if s in self.sources.articles}
         structural = any(index_fields(state.loaded.get(s)) != index_fields(self.sources.articles.get(s)) for s in dirty)
         plan = (self._plan_structural if structural else self._plan_fast)(dirty, templates, env)
         if plan is None:  # most of the site changes: a full, parallel build
             return self._build_everything(started)
-        if change.static or structural:
+        if change.static or structural or photo_readers:
             assets, maybe_copy = plan_static(collect_static(self.config, plan.state.index), state.assets, change.static)
         else:
             assets, maybe_copy = state.assets, []
