@@ -37,12 +37,13 @@ def figure_html(photo: Photo, caption: str = "", credit: str = "", *, lead: bool
     return Markup("".join(parts))
 
 
-def caption_and_credit(title: str, credit: str = "") -> tuple[str, str]:
-    """A body image's title is its caption; a credit follows " | " (or comes as {credit="..."})."""
+def caption_and_credit(title: str) -> tuple[str, str]:
+    """A body image's title is its caption; a credit follows " | ": "Cranes at Busan. | 사진=연합뉴스"."""
     title = " ".join(title.split())
-    if not credit and CREDIT_SEPARATOR in title:
-        title, credit = (part.strip() for part in title.rsplit(CREDIT_SEPARATOR.strip(), 1))
-    return title, " ".join(credit.split())
+    if CREDIT_SEPARATOR not in title:
+        return title, ""
+    caption, credit = title.rsplit(CREDIT_SEPARATOR, 1)
+    return caption.strip(), credit.strip()
 
 
 class _PhotoFigures(Treeprocessor):
@@ -57,15 +58,14 @@ class _PhotoFigures(Treeprocessor):
                     self._publish(parent, child, photo)
 
     def _publish(self, parent, img, photo: Photo) -> None:
-        caption, credit = caption_and_credit(img.get("title", ""), img.get("credit", ""))
+        caption, credit = caption_and_credit(img.get("title", ""))
         alone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip()
         if alone:
             figure = figure_html(photo, caption, credit)
             parent.clear()
             parent.text = self.md.htmlStash.store(figure)
             return
-        for name in ("credit", "title"):
-            img.attrib.pop(name, None)
+        img.attrib.pop("title", None)
         img.set("src", photo.default().url)
         img.set("srcset", photo.srcset(photo.fallback))
         img.set("sizes", PHOTO_SIZES)
@@ -77,7 +77,7 @@ class _PhotoFigures(Treeprocessor):
 
 class PhotoExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
-        md.treeprocessors.register(_PhotoFigures(md), "dateline_photos", 7)  # after attr_list (8): credit= is set
+        md.treeprocessors.register(_PhotoFigures(md), "dateline_photos", 7)  # after attr_list (8): its classes are set
 
 # abbr is left out: it costs a fifth of the conversion time and wire copy has no use for it.
 EXTENSIONS = [

@@ -22,6 +22,7 @@ import pickle
 import re
 import tempfile
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -178,33 +179,41 @@ def probe(path: Path, limit: int) -> Probe:
     return found
 
 
+@contextmanager
+def _our_pixel_limit():
+    """Pillow's own decompression-bomb guard off: our limit, checked on the header before any decoding, is the guard
+    (Pillow's fixed one would refuse photos a site allows, and warn about smaller ones)."""
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def _read_probe(path: Path, signature: tuple | None, limit: int) -> Probe:
     data = path.read_bytes()
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    with warnings.catch_warnings():
-        # Our own limit (checked before decoding) is the guard; Pillow's warning would only be noise.
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+    with _our_pixel_limit():
         try:
             image = Image.open(io.BytesIO(data))
-        except Image.DecompressionBombError:
-            return Probe(signature, limit, digest, problem=f"has so many pixels that Pillow refuses to open it (limit {limit:,})")
         except (OSError, ValueError, SyntaxError) as exc:
             return Probe(signature, limit, digest, problem=f"is not an image that can be read ({_reason(exc)})")
         with image:
             width, height = image.size
-            if image.getexif().get(ORIENTATION) in (5, 6, 7, 8):
-                width, height = height, width
             alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-            found = Probe(signature, limit, digest, width, height, alpha)
             if width * height > limit:
-                return found  # too big to decode: the plan reports it against the limit
+                return Probe(signature, limit, digest, width, height, alpha)  # never decoded: the plan reports it
             try:
-                image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))  # JPEG: decode small
+                # After the size check: a PNG's getexif() decodes the whole image to find the chunk.
+                turned = image.getexif().get(ORIENTATION) in (5, 6, 7, 8)
+                image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))  # JPEG: decode at 1/8 scale
                 image.load()
-            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-                return Probe(signature, limit, digest, width, height, alpha,
-                             problem=f"is truncated or damaged ({_reason(exc)})")
-    return found
+            except (OSError, ValueError, SyntaxError) as exc:
+                return Probe(signature, limit, digest, width, height, alpha, problem=f"is truncated or damaged ({_reason(exc)})")
+    return Probe(signature, limit, digest, *((height, width) if turned else (width, height)), alpha)
 
 
 def _reason(exc: BaseException) -> str:
@@ -369,13 +378,12 @@ def cached_file(config: Config, rendition: Rendition) -> Path:
 
 def _make_photo(item: tuple[Path, Path, tuple[Rendition, ...]]) -> None:
     source, folder, renditions = item
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked against our limit when planned
-        with Image.open(source) as opened:
-            icc = opened.info.get("icc_profile")
-            # Orientation is applied to the pixels; no EXIF is written, so GPS and camera data go.
-            image = ImageOps.exif_transpose(opened)
-            image = image.convert("RGBA" if any(r.format == "png" for r in renditions) else "RGB")
+    with _our_pixel_limit(), Image.open(source) as opened:  # checked against our limit when planned
+        # A CMYK profile would mislabel the RGB renditions: those are left without one.
+        icc = opened.info.get("icc_profile") if opened.mode in ("RGB", "RGBA", "L", "LA", "P", "PA") else None
+        # Orientation is applied to the pixels; no EXIF is written, so GPS and camera data go.
+        image = ImageOps.exif_transpose(opened)
+        image = image.convert("RGBA" if any(r.format == "png" for r in renditions) else "RGB")
     folder.mkdir(parents=True, exist_ok=True)
     scaled = image
     for rendition in sorted((r for r in renditions if r.box is None), key=lambda r: -r.width):
