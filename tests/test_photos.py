@@ -255,7 +255,7 @@ OVER_LIMIT = "'lead.png' is 100000 x 100000 = 10000.0 megapixels, over the limit
 BAD_LEADS = {
     "missing": ({"src": "gone.jpg", "alt": "x"}, {}, NOT_FOUND),
     "not an image": ({"src": "lead.jpg", "alt": "x"}, {"lead.jpg": b"<html>not a photo</html>"},
-                     "'lead.jpg' is not an image that can be read"),
+                     "'lead.jpg' is not an image that can be read (cannot identify image file)"),
     "truncated": ({"src": "lead.jpg", "alt": "x"}, {"lead.jpg": jpeg((1200, 800), color=(10, 200, 30))[:3000]},
                   "'lead.jpg' is truncated or damaged"),
     "no alt": ({"src": "lead.jpg", "caption": "c"}, {"lead.jpg": jpeg()}, "'image' needs 'alt'"),

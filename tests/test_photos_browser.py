@@ -13,8 +13,8 @@ from test_browser import VIEWPORTS, assert_no_sideways_scroll, base_url, browser
 pytestmark = pytest.mark.browser
 
 STORIES = {
-    "en/2024/05/03/israel-hamas-ceasefire-stalemate/": ("The hills south of Gaza", "Dateline Daily illustration"),
-    "ko/2024/05/03/israel-hamas-ceasefire-stalemate/": ("가자지구 남쪽 언덕", "사진=데이트라인 일보"),
+    "en/2024/05/02/blinken-visits-israel/": ("Tel Aviv at dusk", "Dateline Daily illustration"),
+    "ko/2024/05/02/blinken-visits-israel/": ("텔아비브", "사진=데이트라인 일보"),
 }
 BODY_PHOTO = "en/2024/04/29/chip-exports-rebound/"
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import PIL
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dateline.config import Config
 from dateline.content import Article, ImageRef, slugify
@@ -158,6 +158,8 @@ def load_probes(config: Config) -> None:
 def save_probes(config: Config) -> None:
     root = str(config.site_dir) + os.sep
     mine = {path: probe for path, probe in _PROBES.items() if path.startswith(root)}
+    if not mine and not (cache_dir(config) / "probes.pickle").exists():
+        return  # a site without photos gets no cache folder for them
     try:
         _write_cache_file(cache_dir(config) / "probes.pickle", pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
@@ -217,7 +219,9 @@ def _read_probe(path: Path, signature: tuple | None, limit: int) -> Probe:
 
 
 def _reason(exc: BaseException) -> str:
-    return str(exc).split(" for file ")[0] or type(exc).__name__
+    if isinstance(exc, UnidentifiedImageError):  # its message names our in-memory buffer, not the file
+        return "cannot identify image file"
+    return str(exc) or type(exc).__name__
 
 
 # ---- planning --------------------------------------------------------------------------
