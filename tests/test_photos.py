@@ -12,6 +12,7 @@ from conftest import REPO, build, cli, json_ld, parse_html, tree_digest, write_a
 from PIL import Image, ImageCms
 
 from dateline import images
+from dateline.errors import BuildFailed
 
 POSTED = "2024-05-03T09:00:00+09:00"
 ARTICLE = "en/2024/05/talks.md"
@@ -331,3 +332,38 @@ def test_the_sample_site_has_photos_with_credits_in_both_editions():
         for path in with_photo:
             text = path.read_text(encoding="utf-8")
             assert "  credit: " in text and "  alt: " in text, path
+
+
+def test_check_reports_a_missing_photo(make_site):
+    site = site_with(make_site, article(LEAD), {"content/en/2024/05/lead.jpg": jpeg((600, 400))})
+    build(site)
+    (site / "content/en/2024/05/lead.jpg").unlink()
+    result = cli("check", "--site", site)
+    assert result.exit_code == 1
+    assert f"content/{ARTICLE}:4: image file not found: 'lead.jpg'" in result.stderr, str(result)
+
+
+def test_the_dev_server_engine_follows_a_repainted_photo(make_site, tmp_path):
+    from dateline.config import load_config
+    from dateline.incremental import Change, IncrementalSite
+
+    site = site_with(make_site, article(LEAD), {"content/en/2024/05/lead.jpg": jpeg((600, 400), color=(200, 0, 0))})
+    config = load_config(site, out_dir=tmp_path / "served")
+    engine = IncrementalSite(config, jobs=1)
+    engine.build()
+    old = sorted(p.relative_to(config.out_dir).as_posix() for p in (config.out_dir / "media").rglob("*.*"))
+    photo = site / "content/en/2024/05/lead.jpg"
+    photo.write_bytes(jpeg((600, 400), color=(0, 0, 200)))
+    outcome = engine.rebuild(Change(content=frozenset({photo})))
+    assert OUT_PAGE in outcome.written
+    assert set(outcome.removed) == set(old)
+    new = [p for p in outcome.written if p.startswith("media/")]
+    assert len(new) == len(old) and not set(new) & set(old)
+    src = parse_html(config.out_dir / OUT_PAGE).select_one("figure img")["src"]
+    with Image.open(output_file(config.out_dir, src)) as made:
+        assert made.convert("RGB").getpixel((10, 10))[2] > 150, "the new, blue photo"
+    photo.unlink()
+    with pytest.raises(BuildFailed) as failed:
+        engine.rebuild(Change(content=frozenset({photo})))
+    assert str(failed.value.errors[0]) == f"content/{ARTICLE}:4: {NOT_FOUND.replace('gone.jpg', 'lead.jpg')}"
+    assert (config.out_dir / src.lstrip("/")).is_file(), "a failed rebuild changes nothing"

@@ -48,6 +48,7 @@ class BuildResult:
 def load_site(config: Config) -> SiteIndex:
     """Read and index all content; every problem in every file is reported at once."""
     articles, errors = load_articles(config)
+    errors += [e for a in articles for e in images.plan_article_images(config, a).errors]  # photos hook: missing, broken
     return _index_or_fail(config, articles, errors)
 
 
