@@ -367,3 +367,23 @@ def test_the_dev_server_engine_follows_a_repainted_photo(make_site, tmp_path):
         engine.rebuild(Change(content=frozenset({photo})))
     assert str(failed.value.errors[0]) == f"content/{ARTICLE}:4: {NOT_FOUND.replace('gone.jpg', 'lead.jpg')}"
     assert (config.out_dir / src.lstrip("/")).is_file(), "a failed rebuild changes nothing"
+
+
+def test_a_remote_lead_photo_is_refused(make_site):
+    site = site_with(make_site, article({"src": "https://example.org/p.jpg", "alt": "x"}), {})
+    result = cli("build", "--site", site, "--quiet")
+    assert result.exit_code == 1
+    assert f"content/{ARTICLE}:4: the lead photo must be a file in the site, not 'https://example.org/p.jpg'" in result.stderr
+
+
+def test_a_photo_that_breaks_after_it_was_checked_is_an_error_not_a_traceback(make_site):
+    from dateline.config import load_config
+    from dateline.content import load_article
+
+    site = site_with(make_site, article(LEAD), {"content/en/2024/05/lead.jpg": jpeg((600, 400))})
+    config = load_config(site)
+    planned = images.plan_article_images(config, load_article(config, site / "content" / ARTICLE)[0])
+    (site / "content/en/2024/05/lead.jpg").write_bytes(b"garbage")
+    with pytest.raises(BuildFailed) as failed:
+        images.make_renditions(config, [planned])
+    assert str(failed.value.errors[0]).startswith("content/en/2024/05/lead.jpg:1: cannot make renditions of this photo")

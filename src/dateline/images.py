@@ -32,7 +32,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dateline.config import Config
 from dateline.content import Article, ImageRef, slugify
-from dateline.errors import ContentError
+from dateline.errors import BuildFailed, ContentError
 
 WIDTHS = (480, 800, 1200, 1600, 2400)  # never more than the original's width
 CROPS = ((16, 9), (4, 3), (1, 1))  # for JSON-LD, as Google's article guidance asks
@@ -286,6 +286,8 @@ def plan_article_images(config: Config, article: Article) -> ArticleImages:
 
 
 def _plan_photo(config: Config, article: Article, ref: ImageRef, lead: bool):
+    if not _is_local(ref.src):
+        return None, f"the lead photo must be a file in the site, not {ref.src!r}: renditions are made from it", None, []
     path, tried = resolve(config, article, ref.src)
     if path is None:
         where = f"{Path(article.source).parent.as_posix()}/ or static/"
@@ -368,20 +370,35 @@ def make_renditions(config: Config, all_images: list[ArticleImages], jobs: int =
     if jobs > 1 and len(work) > 1:
         # fork: the workers need nothing but the arguments; Pillow is already imported.
         with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
-            for _ in pool.imap_unordered(_make_photo, work):
-                pass
+            problems = list(pool.imap_unordered(_make_photo, work))
     else:
-        for item in work:
-            _make_photo(item)
+        problems = [_make_photo(item) for item in work]
+    sources = [source for source, _, _ in work]
+    errors = [ContentError(_shown(config, source), 1, problem)
+              for source, problem in zip(sources, problems, strict=True) if problem]
+    if errors:
+        raise BuildFailed(errors)
     return len(work)
+
+
+def _shown(config: Config, path: Path) -> str:
+    return path.relative_to(config.site_dir).as_posix() if path.is_relative_to(config.site_dir) else str(path)
 
 
 def cached_file(config: Config, rendition: Rendition) -> Path:
     return config.site_dir / CACHE_FOLDER / rendition.path
 
 
-def _make_photo(item: tuple[Path, Path, tuple[Rendition, ...]]) -> None:
-    source, folder, renditions = item
+def _make_photo(item: tuple[Path, Path, tuple[Rendition, ...]]) -> str:
+    """Encode one photo's renditions; a problem (the file changed since it was checked) comes back as a message."""
+    try:
+        _encode(*item)
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"cannot make renditions of this photo: {_reason(exc)}"
+    return ""
+
+
+def _encode(source: Path, folder: Path, renditions: tuple[Rendition, ...]) -> None:
     with _our_pixel_limit(), Image.open(source) as opened:  # checked against our limit when planned
         # A CMYK profile would mislabel the RGB renditions: those are left without one.
         icc = opened.info.get("icc_profile") if opened.mode in ("RGB", "RGBA", "L", "LA", "P", "PA") else None
