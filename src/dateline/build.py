@@ -87,7 +87,7 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
     For callers that keep the loaded articles themselves (the dev server's incremental rebuilds)."""
     started = time.perf_counter() if started is None else started
     index = _index_or_fail(config, articles, errors)
-    assets = collect_static(config, index, jobs)
+    assets = collect_static(config, index, jobs, progress)
     staged = open_output(config.out_dir)
     try:
         render_pages(index, bodies, staged, jobs, progress)
@@ -108,11 +108,11 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
     )
 
 
-def collect_static(config: Config, index: SiteIndex, jobs: int = 1) -> list[tuple[str, Path]]:
+def collect_static(config: Config, index: SiteIndex, jobs: int = 1, progress: Progress | None = None) -> list[tuple[str, Path]]:
     """Theme assets, then the site's static/ over them, then photo renditions; a static file may not replace a page."""
     files = dict(static_files(THEME_DIR / "static"))
     files.update(static_files(config.static_dir))
-    files.update(publish_photos(config, index, jobs))
+    files.update(publish_photos(config, index, jobs, progress))
     pages = {p.output for p in index.pages}
     clashes = sorted(set(files) & pages)
     if clashes:
@@ -120,11 +120,11 @@ def collect_static(config: Config, index: SiteIndex, jobs: int = 1) -> list[tupl
     return sorted(files.items())
 
 
-def publish_photos(config: Config, index: SiteIndex, jobs: int = 1) -> list[tuple[str, Path]]:
+def publish_photos(config: Config, index: SiteIndex, jobs: int = 1, progress: Progress | None = None) -> list[tuple[str, Path]]:
     """Photos hook: make the renditions the cache lacks (in parallel), and list them as static files
     (media/<digest>/<name>-<width>.<ext> -> the cached file), so they are copied, kept and removed like any other."""
     plans = [images.plan_article_images(config, a) for a in index.articles.values()]
-    images.make_renditions(config, plans, jobs)
+    images.make_renditions(config, plans, jobs, progress)
     return images.output_files(config, plans)
 
 

@@ -22,6 +22,7 @@ import pickle
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -364,15 +365,25 @@ def missing_renditions(config: Config, all_images: list[ArticleImages]) -> list[
     return list(jobs.values())
 
 
-def make_renditions(config: Config, all_images: list[ArticleImages], jobs: int = 1) -> int:
-    """Encode every rendition the cache lacks (in a process pool when there are several); return how many photos."""
+def make_renditions(config: Config, all_images: list[ArticleImages], jobs: int = 1,
+                    progress: Callable[[str, int, int], None] | None = None) -> int:
+    """Encode every rendition the cache lacks (in a process pool when there are several); return how many photos.
+
+    progress(stage, done, total) is told after each photo."""
     work = missing_renditions(config, all_images)
+    problems = []
     if jobs > 1 and len(work) > 1:
-        # fork: the workers need nothing but the arguments; Pillow is already imported.
+        # fork: the workers need nothing but the arguments; Pillow is already imported. imap keeps the order of work.
         with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
-            problems = list(pool.imap_unordered(_make_photo, work))
+            for problem in pool.imap(_make_photo, work):
+                problems.append(problem)
+                if progress:
+                    progress("photos", len(problems), len(work))
     else:
-        problems = [_make_photo(item) for item in work]
+        for item in work:
+            problems.append(_make_photo(item))
+            if progress:
+                progress("photos", len(problems), len(work))
     sources = [source for source, _, _ in work]
     errors = [ContentError(_shown(config, source), 1, problem)
               for source, problem in zip(sources, problems, strict=True) if problem]
