@@ -17,17 +17,19 @@ from dateline.typography import SmartTypographyExtension
 # What the browser is told of the photo's displayed width (theme/static/assets/dateline.css: the
 # article column is at most 38rem (--measure); below that the page has 1rem margins).
 PHOTO_SIZES = "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
+LEAD_SIZES = "(min-width: 40rem) 38rem, 100vw"  # on a phone the lead photo runs to the screen's edges
 CREDIT_SEPARATOR = " | "  # ![alt](photo.jpg "Caption | AP Photo/Jane Roe")
 
 
 def figure_html(photo: Photo, caption: str = "", credit: str = "", *, lead: bool = False) -> Markup:
     """A photo as a newspaper prints it: the picture (WebP, with a fallback), then caption and credit."""
     loading = 'fetchpriority="high"' if lead else 'loading="lazy"'
+    sizes = LEAD_SIZES if lead else PHOTO_SIZES
     img = (f'<img src="{escape(photo.default().url)}" srcset="{escape(photo.srcset(photo.fallback))}" '
-           f'sizes="{PHOTO_SIZES}" width="{photo.width}" height="{photo.height}" alt="{escape(photo.alt)}" '
+           f'sizes="{sizes}" width="{photo.width}" height="{photo.height}" alt="{escape(photo.alt)}" '
            f'{loading} decoding="async">')
     parts = [f'<figure class="photo{" photo-lead" if lead else ""}">',
-             f'<picture><source type="image/webp" srcset="{escape(photo.srcset("webp"))}" sizes="{PHOTO_SIZES}">{img}</picture>']
+             f'<picture><source type="image/webp" srcset="{escape(photo.srcset("webp"))}" sizes="{sizes}">{img}</picture>']
     if caption or credit:
         text = f'<span class="photo-caption">{escape(caption)}</span>' if caption else ""
         if credit:
