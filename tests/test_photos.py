@@ -387,3 +387,19 @@ def test_a_photo_that_breaks_after_it_was_checked_is_an_error_not_a_traceback(ma
     with pytest.raises(BuildFailed) as failed:
         images.make_renditions(config, [planned])
     assert str(failed.value.errors[0]).startswith("content/en/2024/05/lead.jpg:1: cannot make renditions of this photo")
+
+
+def test_the_dev_server_engine_drops_the_renditions_of_a_photo_taken_out(make_site, tmp_path):
+    from dateline.config import load_config
+    from dateline.incremental import Change, IncrementalSite
+
+    site = site_with(make_site, article(LEAD), {"content/en/2024/05/lead.jpg": jpeg((600, 400))})
+    config = load_config(site, out_dir=tmp_path / "served")
+    engine = IncrementalSite(config, jobs=1)
+    engine.build()
+    made = sorted(p.relative_to(config.out_dir).as_posix() for p in (config.out_dir / "media").rglob("*.*"))
+    assert made
+    path = write_article(site, ARTICLE, article())
+    outcome = engine.rebuild(Change(content=frozenset({path})))
+    assert sorted(outcome.removed) == made
+    assert not (config.out_dir / "media").exists()

@@ -195,6 +195,11 @@ class IncrementalSite:
             html = self.body_cache[key] = render_markdown(article.body, photos)
         return html
 
+    def _shows_photos(self, dirty: set[str]) -> bool:
+        """Photos hook: whether an edited article shows (or showed) a photo: then its renditions may come or go."""
+        versions = [a for s in dirty for a in (self.state.loaded.get(s), self.sources.articles.get(s)) if a is not None]
+        return any(images.plan_article_images(self.config, a).key for a in versions)
+
     def _photo_readers(self, change: Change) -> set[str]:
         """Photos hook: the loaded articles that show (or looked for) a photo file this change names."""
         named = {p for p in change.content | change.static if not p.name.endswith(".md")}
@@ -226,7 +231,7 @@ class IncrementalSite:
         plan = (self._plan_structural if structural else self._plan_fast)(dirty, templates, env)
         if plan is None:  # most of the site changes: a full, parallel build
             return self._build_everything(started)
-        if change.static or structural or photo_readers:
+        if change.static or structural or photo_readers or self._shows_photos(dirty):
             assets, maybe_copy = plan_static(collect_static(self.config, plan.state.index), state.assets, change.static)
         else:
             assets, maybe_copy = state.assets, []
