@@ -254,15 +254,22 @@ def test_check_finds_a_broken_link_in_a_template(make_site, build_site):
                for line in result.error_lines), result.stderr
 
 
-def test_check_finds_a_missing_image(make_site, build_site):
+def test_a_missing_image_fails_the_build_and_check(make_site, build_site):
+    """Photos are checked when the site is built (docs/photos.md): a missing one is an error at its line."""
+    import io
+
+    from PIL import Image
+
     site = make_site({**GOOD, "en/2024/05/pic.md": ({"title": "Pic", "posted": "2024-05-04T07:55:00+09:00"},
                                                     "![chart](/img/chart.png)\n")})
-    build_site(site)
-    result = cli("check", "--site", site)
+    result = cli("build", "--site", site)
     assert result.exit_code == 1
-    assert any("/img/chart.png" in line for line in result.error_lines)
+    assert "content/en/2024/05/pic.md:5: image file not found: '/img/chart.png'" in result.stderr
+    assert cli("check", "--site", site).exit_code == 1
     (site / "static/img").mkdir(parents=True)
-    (site / "static/img/chart.png").write_bytes(b"\x89PNG")
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 0, 0)).save(png, "PNG")
+    (site / "static/img/chart.png").write_bytes(png.getvalue())
     build_site(site)
     assert cli("check", "--site", site).exit_code == 0
 

@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from dateline import render
 from dateline.build import Change, SiteBuilder, engine
@@ -235,6 +236,26 @@ class Model:
             target.write_text(robots, encoding="utf-8")
         return Change(templates=True)
 
+    def photo(self) -> Change:
+        """Give an article a lead photo, repaint its photo (only the image file changes), or drop it."""
+        path = self.pick()
+        meta = self.files[path]
+        photo = self.site / "static" / "photos" / f"{path.stem}.jpg"
+        if "image" in meta and self.rng.random() < 0.6:
+            self.paint(photo)
+            return Change(static=frozenset({photo}))
+        if "image" in meta:
+            del meta["image"]
+            return Change(content=frozenset({self.write(path)}))
+        self.paint(photo)
+        meta["image"] = {"src": f"/photos/{photo.name}", "alt": "A photo", "caption": "Caption.", "credit": "AP Photo"}
+        return Change(content=frozenset({self.write(path)}), static=frozenset({photo}))
+
+    def paint(self, photo: Path) -> None:
+        photo.parent.mkdir(parents=True, exist_ok=True)
+        colour = tuple(self.rng.randrange(256) for _ in range(3))
+        Image.new("RGB", (self.rng.choice([160, 240]), 120), colour).save(photo, "JPEG", quality=80)
+
     def static(self) -> Change:
         folder = self.site / "static" / "img"
         folder.mkdir(parents=True, exist_ok=True)
@@ -300,7 +321,7 @@ def test_incremental_equals_full_build(tmp_path, seed, frozen_theme):
         return Change()
 
     operations = [model.edit_body] * 4 + [model.edit_field] * 5 + [model.add] * 2 + [model.respell] * 2 + [
-        model.delete, model.rename, model.move_folder, model.template, model.static,
+        model.delete, model.rename, model.move_folder, model.template, model.static, model.photo, model.photo,
         model.correct, model.withdraw, model.expire, model.alias, tick, tick]
     history = []
     for number in range(STEPS):

@@ -6,10 +6,80 @@ import re
 from functools import lru_cache
 
 import markdown as python_markdown
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
-from markupsafe import Markup
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup, escape
 
+from dateline.images import NO_IMAGES, ArticleImages, Photo
 from dateline.typography import SmartTypographyExtension
+
+# What the browser is told of the photo's displayed width (theme/static/assets/dateline.css: the
+# article column is at most 38rem (--measure); below that the page has 1rem margins).
+PHOTO_SIZES = "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
+LEAD_SIZES = "(min-width: 40rem) 38rem, 100vw"  # on a phone the lead photo runs to the screen's edges
+CREDIT_SEPARATOR = " | "  # ![alt](photo.jpg "Caption | AP Photo/Jane Roe")
+
+
+def figure_html(photo: Photo, caption: str = "", credit: str = "", *, lead: bool = False) -> Markup:
+    """A photo as a newspaper prints it: the picture (WebP, with a fallback), then caption and credit."""
+    loading = 'fetchpriority="high"' if lead else 'loading="lazy"'
+    sizes = LEAD_SIZES if lead else PHOTO_SIZES
+    img = (f'<img src="{escape(photo.default().url)}" srcset="{escape(photo.srcset(photo.fallback))}" '
+           f'sizes="{sizes}" width="{photo.width}" height="{photo.height}" alt="{escape(photo.alt)}" '
+           f'{loading} decoding="async">')
+    parts = [f'<figure class="photo{" photo-lead" if lead else ""}">',
+             f'<picture><source type="image/webp" srcset="{escape(photo.srcset("webp"))}" sizes="{sizes}">{img}</picture>']
+    if caption or credit:
+        text = f'<span class="photo-caption">{escape(caption)}</span>' if caption else ""
+        if credit:
+            text += f'{" " if caption else ""}<span class="photo-credit">{escape(credit)}</span>'
+        parts.append(f"<figcaption>{text}</figcaption>")
+    parts.append("</figure>")
+    return Markup("".join(parts))
+
+
+def caption_and_credit(title: str) -> tuple[str, str]:
+    """A body image's title is its caption; a credit follows " | ": "Cranes at Busan. | 사진=연합뉴스"."""
+    title = " ".join(title.split())
+    if CREDIT_SEPARATOR not in title:
+        return title, ""
+    caption, credit = title.rsplit(CREDIT_SEPARATOR, 1)
+    return caption.strip(), credit.strip()
+
+
+class _PhotoFigures(Treeprocessor):
+    """Images planned by images.py become figures (alone in a paragraph) or responsive inline images."""
+
+    images: ArticleImages = NO_IMAGES  # set for each conversion by render_markdown
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "img" and (photo := self.images.photo(child.get("src", ""))) is not None:
+                    self._publish(parent, child, photo)
+
+    def _publish(self, parent, img, photo: Photo) -> None:
+        caption, credit = caption_and_credit(img.get("title", ""))
+        alone = parent.tag == "p" and len(parent) == 1 and not (parent.text or "").strip() and not (img.tail or "").strip()
+        if alone:
+            figure = figure_html(photo, caption, credit)
+            parent.clear()
+            parent.text = self.md.htmlStash.store(figure)
+            return
+        img.attrib.pop("title", None)
+        img.set("src", photo.default().url)
+        img.set("srcset", photo.srcset(photo.fallback))
+        img.set("sizes", PHOTO_SIZES)
+        img.set("width", str(photo.width))
+        img.set("height", str(photo.height))
+        img.set("loading", "lazy")
+        img.set("decoding", "async")
+
+
+class PhotoExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_PhotoFigures(md), "dateline_photos", 7)  # after attr_list (8): its classes are set
 
 # abbr is left out: it costs a fifth of the conversion time and wire copy has no use for it.
 EXTENSIONS = [
@@ -21,6 +91,7 @@ EXTENSIONS = [
     "sane_lists",
     "toc",
     SmartTypographyExtension(),
+    PhotoExtension(),
 ]
 EXTENSION_CONFIGS = {
     # Hangul headings keep their letters in the id instead of collapsing to "_1".
@@ -37,11 +108,15 @@ def _converter() -> python_markdown.Markdown:
     return python_markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, images: ArticleImages = NO_IMAGES) -> str:
+    """Body HTML; `images` (images.plan_article_images) turns the article's photos into figures."""
     converter = _converter()
+    photos = converter.treeprocessors["dateline_photos"]
+    photos.images = images
     try:
         return converter.convert(text)
     finally:
+        photos.images = NO_IMAGES
         converter.reset()
 
 

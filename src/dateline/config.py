@@ -79,6 +79,8 @@ class Config:
     # The edition whose articles are the originals when two of a story post at the same minute.
     original_language: str = ""
     deploy: DeploySettings = DeploySettings()
+    # Photos with more pixels than this are refused before they are decoded ([images] max_megapixels).
+    image_max_pixels: int = 50_000_000
 
     @property
     def tz(self) -> ZoneInfo:
@@ -219,7 +221,21 @@ def _config_from_table(site: Path, raw: dict) -> Config:
         places=dict(places),
         staff_file=str(raw.get("staff", DEFAULT_STAFF_FILE)),
         original_language=_original_language(raw, languages, where),
+        image_max_pixels=_image_max_pixels(raw, where),
     )
+
+
+def _image_max_pixels(raw: dict, where: str) -> int:
+    table = raw.get("images", {})
+    if not isinstance(table, dict):
+        raise ConfigError(where, "[images] must be a table, e.g. [images] max_megapixels = 50")
+    unknown = sorted(set(table) - {"max_megapixels"})
+    if unknown:
+        raise ConfigError(where, f"[images] has an unknown key {unknown[0]!r} (known: max_megapixels)")
+    megapixels = table.get("max_megapixels", 50)
+    if isinstance(megapixels, bool) or not isinstance(megapixels, (int, float)) or megapixels <= 0:
+        raise ConfigError(where, f"[images] max_megapixels must be a positive number, got {megapixels!r}")
+    return int(megapixels * 1_000_000)
 
 
 def _original_language(raw: dict, languages: tuple[Language, ...], where: str) -> str:

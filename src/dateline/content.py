@@ -16,7 +16,7 @@ from dateline.frontmatter_yaml import RawDocument, split_document
 
 KNOWN_KEYS = (
     "title posted updated lang slug section tags dateline correspondents story "
-    "translations summary draft source kind corrections aliases expires withdrawn wire_id"
+    "translations summary draft source kind corrections aliases expires withdrawn wire_id image"
 ).split()
 
 # `kind` values: the label readers see, and the JSON-LD type (render.NEWS_TYPES).
@@ -50,6 +50,18 @@ class Withdrawal:
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """A photo as the article names it; images.py finds the file and makes its renditions."""
+
+    src: str  # as written: relative to the article's file, or to static/ when it starts with "/"
+    alt: str
+    line: int  # where the article names it, for errors
+    caption: str = ""
+    credit: str = ""
+    focus: tuple[float, float] | None = None  # the point crops centre on, as fractions of width and height
+
+
+@dataclass(frozen=True)
 class Article:
     source: str  # path relative to the site folder, with "/": the index key
     lang: str
@@ -75,6 +87,7 @@ class Article:
     expires: dt.datetime | None = None
     withdrawn: Withdrawal | None = None
     wire_id: str = ""
+    image: ImageRef | None = None  # the lead photo
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     key_lines: dict = field(default_factory=dict, compare=False, hash=False)  # front matter key -> line
 
@@ -230,7 +243,7 @@ def _article(config, source, folder_lang, stem, document, digest):
         translations=_translations(f, config, lang), summary=f.text("summary"),
         draft=draft is True, source_url=source_url, kind=kind,
         corrections=_corrections(f, config, posted), aliases=_aliases(f), expires=expires,
-        withdrawn=_withdrawal(f, config, posted), wire_id=f.text("wire_id"),
+        withdrawn=_withdrawal(f, config, posted), wire_id=f.text("wire_id"), image=_image(f),
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
         key_lines=dict(document.key_lines),
     )
@@ -342,6 +355,46 @@ def _person(item: object) -> Person | None:
             return None
         fields["name"] = fields["local"]
     return Person(**fields)
+
+
+def _image(f: _Fields) -> ImageRef | None:
+    value = f.meta.get("image")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, dict):
+        f.error("image", "'image' must be {src: photo.jpg, alt: ..., caption: ..., credit: ...}")
+        return None
+    unknown = sorted(set(value) - {"src", "alt", "caption", "credit", "focus"}, key=str)
+    if unknown:
+        f.error("image", f"'image' has an unknown key {unknown[0]!r} (known: src, alt, caption, credit, focus)")
+    texts = {}
+    for key in ("src", "alt", "caption", "credit"):
+        item = value.get(key, "")
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            f.error("image", f"'image.{key}' must be text, not {_kind(item)}")
+            item = ""
+        texts[key] = " ".join(str(item).split())
+    if not texts["src"]:
+        f.error("image", "'image' needs 'src': the photo's file, relative to the article or to static/")
+    if not texts["alt"]:
+        f.error("image", "'image' needs 'alt': a description of the photo for readers who cannot see it")
+    focus = _focus(f, value.get("focus"))
+    if not texts["src"] or not texts["alt"]:
+        return None
+    return ImageRef(texts["src"], texts["alt"], f.lines.get("image", 1), texts["caption"], texts["credit"], focus)
+
+
+def _focus(f: _Fields, value: object) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    numbers = value if isinstance(value, list) else None
+    if (numbers is None or len(numbers) != 2
+            or not all(isinstance(n, (int, float)) and not isinstance(n, bool) and 0 <= n <= 1 for n in numbers)):
+        f.error("image", f"'image.focus' must be [x, y], fractions of the width and height from 0 to 1, got {value!r}")
+        return None
+    return (float(numbers[0]), float(numbers[1]))
 
 
 def _url(f: _Fields, key: str) -> str:

@@ -16,13 +16,24 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from dateline.bodies import first_paragraph_text, render_markdown
+from dateline import images
+from dateline.bodies import figure_html, first_paragraph_text, render_markdown
 from dateline.config import Config
 from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, PageKind, SiteIndex, Term
-from dateline.views import ArticleView, CorrectionView, Counterpart, Moment, TermLink, absolute_link, site_link
+from dateline.views import (
+    ArticleView,
+    CorrectionView,
+    Counterpart,
+    ImageLink,
+    LeadPhoto,
+    Moment,
+    TermLink,
+    absolute_link,
+    site_link,
+)
 
 THEME_DIR = Path(__file__).parent / "theme"
 ROOT_LATEST = 5  # the latest articles of each edition on the edition chooser at /
@@ -186,13 +197,26 @@ class Renderer:
             correspondents=tuple(self.term_link(t) for t in index.correspondent_terms(source)),
             counterparts=self.counterparts(source), source_url=a.source_url, draft=a.draft,
             extra=a.extra, kind=a.kind, kind_label=strings(a.lang)["kinds"].get(a.kind, ""),
-            corrections=corrections, modified=modified,
+            corrections=corrections, modified=modified, image=self.lead_photo(source),
         )
 
     def _summary(self, source: str) -> str:
         if self.summaries is not None and source in self.summaries:
             return self.summaries[source]
         return first_paragraph_text(self.bodies.get(source, ""))
+
+    def lead_photo(self, source: str) -> LeadPhoto | None:
+        # Planned (and checked) when the body was converted; here the plan comes from the probe memo.
+        photo = images.plan_article_images(self.config, self.index.articles[source]).lead
+        if photo is None:
+            return None
+
+        def link(rendition: images.Rendition) -> ImageLink:
+            return ImageLink(self.absolute("/" + rendition.path), rendition.width, rendition.height)
+
+        return LeadPhoto(figure=figure_html(photo, photo.caption, photo.credit, lead=True), alt=photo.alt,
+                         caption=photo.caption, credit=photo.credit, og=link(photo.default()),
+                         crops=tuple(link(c) for c in photo.crops))
 
     def counterparts(self, source: str) -> tuple[Counterpart, ...]:
         index, config = self.index, self.config
@@ -320,6 +344,12 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": config.publisher, "url": config.base_url},
     }
+    if article.image:
+        # Google's article guidance: several aspect ratios (16:9, 4:3, 1:1), each of at least 50,000 pixels.
+        data["image"] = [{"@type": "ImageObject", "url": c.url, "width": c.width, "height": c.height,
+                          **({"caption": article.image.caption} if article.image.caption else {}),
+                          **({"creditText": article.image.credit} if article.image.credit else {})}
+                         for c in article.image.crops]
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline.name,
                                    **({"alternateName": article.dateline.local} if article.dateline.local else {})}
@@ -368,6 +398,10 @@ def open_graph(r: Renderer, article: ArticleView) -> list[tuple[str, str]]:
     for c in article.counterparts:
         other = r.config.language(c.lang)
         tags.append(("og:locale:alternate", other.locale if other else c.lang))
+    if article.image:
+        og = article.image.og
+        tags += [("og:image", og.url), ("og:image:width", str(og.width)), ("og:image:height", str(og.height)),
+                 ("og:image:alt", article.image.alt)]
     tags.append(("article:published_time", article.posted.iso))
     tags.append(("article:modified_time", article.modified.iso))
     if article.section:
@@ -541,7 +575,9 @@ def view_key(index: SiteIndex, source: str) -> tuple:
     terms.append(index.correspondent_terms(source))
     counterparts = tuple((other, index.urls[other], index.articles[other].lang, index.articles[other].title,
                           index.articles[other].posted) for other in index.counterparts[source])
-    return (article.digest, index.urls[source], tuple(term_key(t) for group in terms for t in group), counterparts)
+    photos = images.plan_article_images(index.config, article).key  # the lead photo and body figures show them
+    return (article.digest, photos, index.urls[source], tuple(term_key(t) for group in terms for t in group),
+            counterparts)
 
 
 def page_reads(index: SiteIndex, page: Page) -> Reads | None:

@@ -66,6 +66,25 @@ class CorrectionView:
 
 
 @dataclass(frozen=True)
+class ImageLink:
+    """One published image file as metadata names it: og:image, a JSON-LD ImageObject."""
+
+    url: str  # absolute
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class LeadPhoto:
+    figure: Markup  # the <figure> at the top of the article (bodies.figure_html)
+    alt: str
+    caption: str
+    credit: str
+    og: ImageLink  # at least 1,200 px wide when the original is
+    crops: tuple[ImageLink, ...]  # 16:9, 4:3, 1:1
+
+
+@dataclass(frozen=True)
 class ArticleView:
     source: str
     lang: str
@@ -88,3 +107,4 @@ class ArticleView:
     kind_label: str = ""  # "Analysis", "분석"; "" for plain news
     corrections: tuple[CorrectionView, ...] = ()  # newest first
     modified: Moment | None = None  # the latest of posted, updated and corrections
+    image: LeadPhoto | None = None

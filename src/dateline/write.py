@@ -149,8 +149,23 @@ class OutputTransaction:
             raise OutputError(relative, exc) from None
         return True
 
-    def copy(self, relative: str, source: Path) -> bool:
-        return self.write(relative, source.read_bytes())
+    def copy(self, relative: str, source: Path, link: bool = False) -> bool:
+        """Stage a copy of a file unless the output has its bytes; True if staged. link: the source
+        never changes in place (a photo rendition in the cache), so a hard link will do."""
+        if not link:
+            return self.write(relative, source.read_bytes())
+        if not self.fresh:
+            try:
+                if os.path.samefile(source, output_path(self.out_dir, relative)):
+                    return False  # the link made last time
+            except OSError:
+                pass
+        target = self._stage_path(relative)
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed: copy
+            return self.write(relative, source.read_bytes())
+        return True
 
     def staged_file(self, relative: str) -> Path:
         """Where a staged output waits for the commit."""

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import markdown as python_markdown
 
-from dateline import bodies, typography
+from dateline import bodies, images, typography
 from dateline.config import Config
+from dateline.content import Article
 
 CACHE_DIR = ".dateline-cache"
 STORE_NAME = "bodies.sqlite"
@@ -29,7 +30,7 @@ STORE_NAME = "bodies.sqlite"
 def _converter_fingerprint() -> str:
     """Changes whenever Python-Markdown or our conversion code does."""
     digest = hashlib.blake2b(python_markdown.__version__.encode(), digest_size=8)
-    for module in (bodies, typography):
+    for module in (bodies, typography, images):  # images: figure markup and rendition names
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -42,7 +43,7 @@ def cache_dir(config: Config) -> Path:
 
 
 class BodyStore:
-    """digest -> (body HTML, first-paragraph summary). Opened lazily, once per process, so forked
+    """body key (body_key) -> (body HTML, first-paragraph summary). Opened lazily, once per process, so forked
     workers each get a connection of their own."""
 
     def __init__(self, path: Path):
@@ -133,7 +134,7 @@ class Bodies(Mapping):
 
     def __init__(self, store: BodyStore, digests: Mapping[str, str]):
         self.store = store
-        self.digests = digests  # source -> file digest
+        self.digests = digests  # source -> body key
 
     def __getitem__(self, source: str) -> str:
         html = self.store.html(self.digests[source])
@@ -169,7 +170,13 @@ class Summaries(Mapping):
         return len(self.digests)
 
 
-def convert(text: str) -> tuple[str, str]:
-    """(body HTML, summary) of one article's Markdown body."""
-    html = bodies.render_markdown(text)
+def convert(text: str, photos: images.ArticleImages = images.NO_IMAGES) -> tuple[str, str]:
+    """(body HTML, summary) of one article's Markdown body, its photos as figures."""
+    html = bodies.render_markdown(text, photos)
     return html, bodies.first_paragraph_text(html)
+
+
+def body_key(article: Article, photos: images.ArticleImages) -> str:
+    """What a converted body is stored under: the article file's digest, and the photos it shows
+    (their renditions' names and sizes are in the HTML)."""
+    return f"{article.digest}:{photos.key}" if photos.key else article.digest

@@ -22,8 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from dateline import images
 from dateline.build import workers
-from dateline.build.bodystore import Bodies, BodyStore, Summaries, cache_dir, convert
+from dateline.build.bodystore import Bodies, BodyStore, Summaries, body_key, cache_dir, convert
 from dateline.build.sources import SourceFiles, signature
 from dateline.build.state import (
     State,
@@ -37,7 +38,7 @@ from dateline.build.state import (
 from dateline.build.templates import template_keys
 from dateline.clock import clock_moves, current_time
 from dateline.config import Config
-from dateline.content import Article, content_files
+from dateline.content import Article, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
 from dateline.index import Page, SiteIndex, build_index
 from dateline.render import THEME_DIR, Renderer, make_environment, page_reads, view_key
@@ -115,6 +116,8 @@ class _Plan:
     render: list[Page]
     sections: dict[str, tuple]
     templates: dict[str, tuple]
+    body_keys: dict[str, str]  # source -> what its body is stored under (bodystore.body_key)
+    photos: dict[str, images.ArticleImages]
 
 
 def digest(value: object) -> bytes:
@@ -156,8 +159,9 @@ class SiteBuilder:
             errors = self.sources.errors()
             if errors:
                 raise BuildFailed(errors)
-            plan = self._plan(state, change)
-            return self._write(state, plan, change, progress, notes, started)
+            body_keys, photos = self._bodies(state)
+            plan = self._plan(state, change, body_keys, photos)
+            return self._write(state, plan, progress, notes, started)
 
     def _starting_state(self, notes: list[str]) -> State | None:
         """The state of the last build, if it can be trusted for this one."""
@@ -191,45 +195,57 @@ class SiteBuilder:
     def _read_sources(self, state: State | None, change: Change | None, progress: Progress | None) -> None:
         sources = self.sources
         sources.clean()
+        images.load_probes(self.config)  # before the workers fork: they inherit what earlier builds probed
         if change is not None and state is not None:
             sources.refresh(change.content, change.rescan)
-            self._convert_dirty()
             return
         changed, gone = sources.changed_sources()
         for source in gone:
             sources.forget(source)
             sources.dirty.add(source)
         rows = []
-        for source, article, errors, sig, converted in workers.read_articles(self.config, changed, self.store,
-                                                                               self.jobs, progress):
+        for source, article, errors, sig, converted, photos in workers.read_articles(self.config, changed, self.store,
+                                                                                       self.jobs, progress):
+            images.remember(photos)
             known = sources.files.get(source)
             if known and known.article and article and known.article.digest == article.digest:
                 article = known.article  # the same bytes as before: keep the object
             sources.take(source, article, errors, sig)
             if converted is not None:
-                rows.append((article.digest, *converted))
+                rows.append(converted)
                 if len(rows) >= 500:
                     self.store.add(rows)
                     rows = []
         self.store.add(rows)
-        self._convert_dirty()
 
-    def _convert_dirty(self) -> None:
-        """Convert the bodies of changed articles the store does not have; keep articles lean."""
-        dirty = [s for s in self.sources.dirty if s in self.sources.articles]
-        have = self.store.summaries(self.sources.articles[s].digest for s in dirty)
+    def _bodies(self, state: State | None) -> tuple[dict[str, str], dict[str, images.ArticleImages]]:
+        """(source -> body key, source -> photos) of every article: its photos checked (a stat each,
+        so a repainted photo is noticed whatever the watcher saw), and the bodies the store lacks
+        converted (re-reading the file when the article is kept lean)."""
+        config, articles = self.config, self.sources.articles
+        plans = {s: images.plan_article_images(config, a) for s, a in articles.items()}
+        errors = [e for plan in plans.values() for e in plan.errors]
+        if errors:
+            raise BuildFailed(errors)
+        keys = {s: body_key(a, plans[s]) for s, a in articles.items()}
+        known = state.body_keys if state else {}
+        missing = [s for s, key in keys.items() if (s in self.sources.dirty or known.get(s) != key) and not self.store.has(key)]
         rows = []
-        for source in dirty:
-            article = self.sources.articles[source]
-            if article.digest not in have and article.body:
-                rows.append((article.digest, *convert(article.body)))
+        for source in missing:
+            article = articles[source]
+            if not article.body:  # kept lean: the file has the body
+                article, _ = load_article(config, self.sources.path(source))
+            rows.append((keys[source], *convert(article.body, plans[source])))
         self.store.add(rows)
-        for source in dirty:
-            self.sources.keep_without_body(source)
+        for source in self.sources.dirty:
+            if source in articles:
+                self.sources.keep_lean(source, workers.lean(articles[source]))
+        return keys, plans
 
     # ---- planning ----------------------------------------------------------------------------
 
-    def _plan(self, state: State | None, change: Change | None) -> _Plan:
+    def _plan(self, state: State | None, change: Change | None, body_keys: dict[str, str],
+              photos: dict[str, images.ArticleImages]) -> _Plan:
         config = self.config
         if (change is not None and change.templates) or state is None:
             self.env = make_environment(config)
@@ -239,7 +255,8 @@ class SiteBuilder:
         if state is not None and not any(_index_fields(_last_read(state, s)) != _index_fields(self.sources.articles.get(s))
                                          for s in dirty) \
                 and not clock_moves(state.index.clock_instants, state.index.now, now):
-            return self._plan_same_shape(state, templates, now)
+            photo_moved = {s for s, key in body_keys.items() if state.body_keys.get(s) != key}
+            return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
         index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
@@ -248,9 +265,10 @@ class SiteBuilder:
         fingerprints = {p.output: self._fingerprint(index, p, views, sections, templates) for p in index.pages}
         old = state.fingerprints if state else {}
         render = [p for p in index.pages if fingerprints[p.output] is None or old.get(p.output) != fingerprints[p.output]]
-        return _Plan(index, views, fingerprints, render, sections, templates)
+        return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
 
-    def _plan_same_shape(self, state: State, templates: dict[str, tuple], now: dt.datetime) -> _Plan:
+    def _plan_same_shape(self, state: State, templates: dict[str, tuple], now: dt.datetime, body_keys: dict[str, str],
+                         photos: dict[str, images.ArticleImages], photo_moved: set[str]) -> _Plan:
         """No edit touched what the index is made of (a headline, a body, a summary), and the clock
         passed no scheduled minute: the same pages exist; look again only at those that show a
         changed article or use a changed template."""
@@ -258,7 +276,7 @@ class SiteBuilder:
         notices = {s: replace(n, article=self.sources.articles[s]) if s in self.sources.dirty else n
                    for s, n in old.notices.items()}
         index = replace(old, articles={s: self.sources.articles[s] for s in old.articles}, notices=notices, now=now)
-        affected = {s for s in self.sources.dirty if s in index.articles}
+        affected = {s for s in self.sources.dirty | photo_moved if s in index.articles}
         for source in list(affected):
             affected.update(index.counterparts[source])
         views = dict(state.views)
@@ -276,7 +294,7 @@ class SiteBuilder:
             fingerprints[page.output] = fp = self._fingerprint(index, page, views, state.sections, templates)
             if fp is None or fp != old:
                 render.append(page)
-        return _Plan(index, views, fingerprints, render, state.sections, templates)
+        return _Plan(index, views, fingerprints, render, state.sections, templates, body_keys, photos)
 
     def _sections(self, index: SiteIndex) -> dict[str, tuple]:
         renderer = Renderer(index, {})
@@ -293,25 +311,27 @@ class SiteBuilder:
 
     # ---- writing -----------------------------------------------------------------------------
 
-    def _write(self, state: State | None, plan: _Plan, change: Change | None, progress: Progress | None,
-               notes: list[str], started: float) -> BuildResult:
+    def _write(self, state: State | None, plan: _Plan, progress: Progress | None, notes: list[str],
+               started: float) -> BuildResult:
         config, index = self.config, plan.index
-        assets = collect_static(config, index)
+        assets = collect_static(config, index) + self._photo_files(state, plan, progress)
         asset_table, copies = self._plan_assets(state, assets)
         outputs = {p.output for p in index.pages} | set(asset_table)
         deleted = self._deleted(state, outputs)
         if state is not None and not (plan.render or copies or deleted or self.sources.dirty):
             return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
-        digests = {s: a.digest for s, a in index.articles.items()}
+        digests = {s: plan.body_keys[s] for s in index.articles}
         renderer = Renderer(index, Bodies(self.store, digests), summaries=Summaries(self.store, digests))
         renderer.env = self.env
         txn = OutputTransaction(config.out_dir)
         try:
             staged = workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
-            staged += [relative for relative, source in copies if txn.copy(relative, source)]
+            renditions = images.cache_dir(config)
+            staged += [relative for relative, source in copies
+                       if txn.copy(relative, source, link=source.is_relative_to(renditions))]
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
-                              sections=plan.sections, assets=asset_table,
+                              sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,
                               outputs=self._signatures(state, outputs, staged, txn))
             extra = {}
             if self.persist:
@@ -323,6 +343,7 @@ class SiteBuilder:
             raise
         self.state = new_state
         self.sources.clean()
+        images.save_probes(config)
         return self._result(index, len(assets), started, changes, plan, notes, full=state is None)
 
     def _result(self, index: SiteIndex, assets: int, started: float, changes: Changes, plan: _Plan, notes: list[str],
@@ -348,12 +369,22 @@ class SiteBuilder:
                 table[relative] = known.get(relative) or file_signature(self.config.out_dir / relative)
         return table
 
+    def _photo_files(self, state: State | None, plan: _Plan, progress: Progress | None) -> list[tuple[str, Path]]:
+        """Photo renditions as static files (media/<digest>/... -> the cached file): made (in
+        parallel) for photos that are new since the last build, listed for all."""
+        known = state.body_keys if state else {}
+        new = [photos for s, photos in plan.photos.items() if photos.key and known.get(s) != plan.body_keys[s]]
+        images.make_renditions(self.config, new, self.jobs, progress)
+        return images.output_files(self.config, [p for p in plan.photos.values() if p.key])
+
     def _plan_assets(self, state: State | None, assets: list[tuple[str, Path]]) -> tuple[dict, list[tuple[str, Path]]]:
         """The new asset table, and the files to copy: new ones, and those whose source or output moved."""
         known = state.assets if state else {}
         table, copies = {}, []
+        renditions = images.cache_dir(self.config)
         for relative, source in assets:
-            entry = (str(source), signature(source))
+            # A rendition's name holds the digest of what it was made from: it never changes in place.
+            entry = (str(source), None if source.is_relative_to(renditions) else signature(source))
             if known.get(relative) != entry:
                 copies.append((relative, source))
             table[relative] = entry
@@ -411,14 +442,8 @@ def build_site(config: Config, *, jobs: int | None = None, progress: Progress | 
 
 def load_site(config: Config, now: dt.datetime | None = None) -> SiteIndex:
     """Read and index all content as published at `now` without writing anything (`dateline check`)."""
-    articles, errors = [], []
-    for path in content_files(config):
-        from dateline.content import load_article
-
-        article, file_errors = load_article(config, path)
-        errors += file_errors
-        if article is not None:
-            articles.append(article)
+    articles, errors = load_articles(config)
+    errors += [e for a in articles for e in images.plan_article_images(config, a).errors]
     index, index_errors = build_index(config, articles, now or current_time(config))
     if errors or index_errors:
         raise BuildFailed(errors + index_errors)

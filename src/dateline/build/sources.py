@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.config import Config
@@ -57,12 +57,10 @@ class SourceFiles:
             self.articles[source] = article
         self.dirty.add(source)
 
-    def keep_without_body(self, source: str) -> None:
-        """The body is converted and stored: keep the article without its Markdown."""
-        article = self.articles.get(source)
-        if article is None or not article.body:
+    def keep_lean(self, source: str, lean: Article) -> None:
+        """The body is converted and stored: keep the article as `lean` (workers.lean)."""
+        if self.articles.get(source) is None:
             return
-        lean = replace(article, body="")
         self.articles[source] = lean
         file = self.files[source]
         self.files[source] = SourceFile(lean, file.errors, file.signature)

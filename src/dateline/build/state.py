@@ -55,7 +55,7 @@ class State:
     sections: dict[str, tuple]  # edition -> its section list as shown in the masthead
     assets: dict[str, tuple]  # static output -> (source file, its stat signature)
     outputs: dict[str, tuple | None] = field(default_factory=dict)  # output file -> signature as written
-    summaries: dict[str, str] = field(default_factory=dict)  # article file digest -> summary
+    body_keys: dict[str, str] = field(default_factory=dict)  # source -> what its body is stored under
 
 
 def stamp(config: Config) -> tuple:

@@ -10,7 +10,8 @@ import signal
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from dateline.build.bodystore import BodyStore, convert
+from dateline import images
+from dateline.build.bodystore import BodyStore, body_key, convert
 from dateline.build.sources import signature
 from dateline.config import Config
 from dateline.content import Article, load_article
@@ -36,21 +37,34 @@ def _pool(jobs: int):
     return multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
 
 
-ReadResult = tuple[str, Article | None, list[ContentError], tuple | None, tuple[str, str] | None]
+# (source, article without its body, errors, stat signature, (body key, html, summary) if the store
+# lacked it, the article's photos as planned here: the parent keeps their probes)
+ReadResult = tuple[str, Article | None, list[ContentError], tuple | None, tuple[str, str, str] | None,
+                   images.ArticleImages]
 
 
 def read_one(config: Config, source: str, store: BodyStore) -> ReadResult:
-    """(source, article without its body, errors, stat signature, (html, summary) if the store lacked it)."""
     path = config.site_dir / source
     sig = signature(path)
     try:
         article, errors = load_article(config, path)
     except OSError as exc:
-        return source, None, [ContentError(source, 1, f"could not read: {exc.strerror or exc}")], sig, None
+        error = ContentError(source, 1, f"could not read: {exc.strerror or exc}")
+        return source, None, [error], sig, None, images.NO_IMAGES
     if article is None:
-        return source, None, errors, sig, None
-    converted = None if store.has(article.digest) else convert(article.body)
-    return source, replace(article, body=""), errors, sig, converted
+        return source, None, errors, sig, None, images.NO_IMAGES
+    photos = images.plan_article_images(config, article)
+    key = body_key(article, photos)
+    converted = None if photos.errors or store.has(key) else (key, *convert(article.body, photos))
+    return source, lean(article), errors, sig, converted, photos
+
+
+def lean(article: Article) -> Article:
+    """The article as kept between builds: without its Markdown (the store has the HTML), unless
+    the body names photos (which photos an article shows is read from its body)."""
+    if not article.body or images.body_image_refs(article):
+        return article
+    return replace(article, body="")
 
 
 def _read_chunk(sources: list[str]) -> list[ReadResult]:
