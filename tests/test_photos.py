@@ -344,8 +344,8 @@ def test_check_reports_a_missing_photo(make_site):
 
 
 def test_the_dev_server_engine_follows_a_repainted_photo(make_site, tmp_path):
-    from dateline.config import load_config
     from dateline.build import Change, SiteBuilder
+    from dateline.config import load_config
 
     site = site_with(make_site, article(LEAD), {"content/en/2024/05/lead.jpg": jpeg((600, 400), color=(200, 0, 0))})
     config = load_config(site, out_dir=tmp_path / "served")
@@ -390,8 +390,8 @@ def test_a_photo_that_breaks_after_it_was_checked_is_an_error_not_a_traceback(ma
 
 
 def test_the_dev_server_engine_drops_the_renditions_of_a_photo_taken_out(make_site, tmp_path):
-    from dateline.config import load_config
     from dateline.build import Change, SiteBuilder
+    from dateline.config import load_config
 
     site = site_with(make_site, article(LEAD), {"content/en/2024/05/lead.jpg": jpeg((600, 400))})
     config = load_config(site, out_dir=tmp_path / "served")
