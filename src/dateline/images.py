@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import pickle
 import re
-import tempfile
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -34,6 +33,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from dateline.config import Config
 from dateline.content import Article, ImageRef, slugify
 from dateline.errors import BuildFailed, ContentError
+from dateline.files import write_file
 
 WIDTHS = (480, 800, 1200, 1600, 2400)  # never more than the original's width
 CROPS = ((16, 9), (4, 3), (1, 1))  # for JSON-LD, as Google's article guidance asks
@@ -162,7 +162,7 @@ def save_probes(config: Config) -> None:
     if not mine and not (cache_dir(config) / "probes.pickle").exists():
         return  # a site without photos gets no cache folder for them
     try:
-        _write_cache_file(cache_dir(config) / "probes.pickle", pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL))
+        write_file(cache_dir(config) / "probes.pickle", pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only site still builds; it reads the headers again next time
 
@@ -437,21 +437,7 @@ def _save(image: Image.Image, path: Path, fmt: str, icc: bytes | None) -> None:
         options.update(optimize=True)
     buffer = io.BytesIO()
     image.save(buffer, format=fmt.upper(), **options)
-    _write_cache_file(path, buffer.getvalue())
-
-
-def _write_cache_file(path: Path, data: bytes) -> None:
-    # The cache, not the output (write.py is a later stage): a rename still keeps readers from half a file.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(path, buffer.getvalue())
 
 
 def output_files(config: Config, all_images: list[ArticleImages]) -> list[tuple[str, Path]]:

@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dateline.errors import DatelineError
+from dateline.files import write_file
 
 JOURNAL_FORMAT = 1
+__all__ = ["Changes", "OutputError", "OutputTransaction", "locked", "recover", "static_files", "write_file"]
 
 
 class OutputError(DatelineError):
@@ -40,20 +42,6 @@ class OutputError(DatelineError):
         if exc.errno == errno.ENOSPC:
             reason = "no space left on the device"
         super().__init__(f"could not write {relative}: {reason}; the previous site was left as it was")
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, so no reader sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def output_path(root: Path, relative: str) -> Path:

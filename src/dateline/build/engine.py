@@ -165,7 +165,8 @@ class SiteBuilder:
 
     def _starting_state(self, notes: list[str]) -> State | None:
         """The state of the last build, if it can be trusted for this one."""
-        if not self._loaded:
+        from_disk = not self._loaded
+        if from_disk:
             state, why = load_state(self.config) if self.persist else (None, "")
             if why:
                 notes.append(f"{why}: building everything")
@@ -183,7 +184,9 @@ class SiteBuilder:
             return None
         if not self.config.out_dir.is_dir():
             return None
-        stale = outputs_changed_on_disk(self.config, state)
+        # Saved by another process: check that the output is as it says (a state kept in memory, as
+        # the dev server keeps it, describes what this process wrote itself).
+        stale = outputs_changed_on_disk(self.config, state) if from_disk else set()
         if stale:  # edited or deleted by hand: render and copy those again
             fingerprints = {o: (None if o in stale else fp) for o, fp in state.fingerprints.items()}
             assets = {o: (None if o in stale else a) for o, a in state.assets.items()}
