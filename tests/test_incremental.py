@@ -11,7 +11,7 @@ import pytest
 
 from dateline.config import load_config
 from dateline.content import Article, Person, Place
-from dateline.errors import BuildFailed
+from dateline.errors import BuildFailed, ContentError
 from dateline.incremental import Change, IncrementalSite
 from dateline.incremental.site import INDEX_FIELDS
 from dateline.index import build_index
@@ -112,7 +112,8 @@ def test_build_index_reads_only_the_index_fields(tmp_path):
     others = [f.name for f in dataclasses.fields(Article) if f.name not in INDEX_FIELDS]
     changes = {"title": "Other", "updated": dt.datetime(2024, 6, 1, tzinfo=tz), "body": "Else.", "body_line": 9,
                "digest": "zz", "translations": (("fr", "https://fr.example/"),), "summary": "S",
-               "source_url": "https://example.org/", "extra": {"k": 1}, "key_lines": {"title": 7}}
+               "source_url": "https://example.org/", "extra": {"k": 1}, "key_lines": {"title": 7},
+               "warnings": (ContentError("content/en/a1.md", 2, "warning: dropped"),)}
     assert sorted(changes) == sorted(others), "a new Article field: decide whether build_index reads it"
     index, _ = build_index(config, articles)
     changed, _ = build_index(config, [dataclasses.replace(a, **changes) for a in articles])

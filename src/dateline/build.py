@@ -33,6 +33,7 @@ class BuildResult:
     static_files: int
     seconds: float
     index: SiteIndex = field(repr=False)
+    warnings: tuple[ContentError, ...] = ()  # problems fixed on load (content.Article.warnings)
 
     @property
     def pages(self) -> int:
@@ -99,6 +100,7 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
         static_files=len(assets),
         seconds=time.perf_counter() - started,
         index=index,
+        warnings=tuple(sorted(w for a in articles for w in a.warnings)),
     )
 
 

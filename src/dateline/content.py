@@ -1,14 +1,21 @@
-"""Stage 2: read content/<lang>/**/*.md into validated, frozen Article records."""
+"""Stage 2: read content/<lang>/**/*.md into validated, frozen Article records.
+
+Bad input is reported, never raised: every problem becomes a `ContentError` at its file and
+line. Characters no output can carry are dropped with a warning instead (`Article.warnings`):
+one stray control character in wire copy must not take a story down.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dateline.characters import INVALID_CHARACTERS, describe_characters
 from dateline.config import Config
 from dateline.errors import ContentError
 from dateline.frontmatter_yaml import RawDocument, split_document
@@ -18,6 +25,16 @@ KNOWN_KEYS = (
     "translations summary draft source"
 ).split()
 
+
+# Limits that keep one hostile file from exhausting the build (see docs/robustness.md).
+EARLIEST_YEAR, LATEST_YEAR = 1000, 9999  # four-digit years: URL dates, RFC 3339 in feeds and sitemaps
+MAX_URL_PART_BYTES = 200  # a slug or a term's slug is a folder name: file systems stop at 255 bytes
+MAX_LIST_DEPTH = 50  # Python-Markdown recurses per nested list level and fails near 200
+# Python-Markdown's inline stage is quadratic in the markup of one paragraph (each match rebuilds
+# the paragraph's text; each unclosed '[' scans to its end, in Python): bound both.
+MAX_INLINE_MARKUP = 2_000  # tags, links, entities, code spans and emphasis in one paragraph
+MAX_BRACKET_SCAN = 1_000_000  # '[' and '<' in a paragraph times its length
+MAX_FILE_SCAN = 5_000_000  # the same, summed over a file
 
 @dataclass(frozen=True)
 class Place:
@@ -55,6 +72,8 @@ class Article:
     source_url: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     key_lines: dict = field(default_factory=dict, compare=False, hash=False)  # front matter key -> line
+    # Problems fixed on load (characters dropped): printed by the build, not fatal.
+    warnings: tuple[ContentError, ...] = field(default=(), compare=False, hash=False)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
@@ -80,11 +99,19 @@ def is_valid_slug(slug: str) -> bool:
     return bool(slug) and all(ch.isalnum() or ch == "-" for ch in slug)
 
 
+ARTICLE_SUFFIXES = (".md", ".markdown")
+
+
+def is_article_name(name: str) -> bool:
+    """The one rule for which files under content/ are articles: *.md and *.markdown, any case."""
+    return name.lower().endswith(ARTICLE_SUFFIXES)
+
+
 def content_files(config: Config) -> list[Path]:
     """Every Markdown file under content/, in a stable order."""
     if not config.content_dir.is_dir():
         return []
-    return sorted(p for p in config.content_dir.rglob("*.md") if p.is_file())
+    return sorted(p for p in config.content_dir.rglob("*") if is_article_name(p.name) and p.is_file())
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[ContentError]]:
@@ -103,7 +130,12 @@ def relative_source(config: Config, path: Path) -> str:
 
 def load_article(config: Config, path: Path) -> tuple[Article | None, list[ContentError]]:
     source = relative_source(config, path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise  # gone between listing and reading: the caller forgets it
+    except OSError as exc:
+        return None, [ContentError(source, 1, f"could not read the file: {exc.strerror or exc}")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -116,11 +148,31 @@ def load_article(config: Config, path: Path) -> tuple[Article | None, list[Conte
         where = f"the folder content/{folder_lang}/" if folder_lang else "content/ itself"
         message = f"{where} is not a configured language; articles go in content/<lang>/ for one of: {codes}"
         return None, [ContentError(source, 1, message)]
+    text, warnings = _drop_invalid_characters(source, text)
     document, errors = split_document(source, text)
     if document is None:
         return None, errors
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return _article(config, source, folder_lang, path.stem, document, digest)
+    article, errors = _article(config, source, folder_lang, path.stem, document, digest)
+    errors += body_errors(source, document.body, document.body_line)
+    if errors:
+        return None, errors
+    meta_warnings = [ContentError(source, document.key_lines.get(key, 1), message) for key, message in document.dropped]
+    return replace(article, warnings=tuple(warnings + meta_warnings)), []
+
+
+def _drop_invalid_characters(source: str, text: str) -> tuple[str, list[ContentError]]:
+    """The text without characters no output can carry, and a warning for each line that had some."""
+    if not INVALID_CHARACTERS.search(text):
+        return text, []
+    warnings = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        found = INVALID_CHARACTERS.findall(line)
+        if found:
+            warnings.append(ContentError(source, number, f"warning: dropped {describe_characters(found)}"))
+            lines[number - 1] = INVALID_CHARACTERS.sub("", line)
+    return "\n".join(lines), warnings
 
 
 class _Fields:
@@ -171,6 +223,8 @@ def _article(config, source, folder_lang, stem, document, digest):
     if not is_valid_slug(slug):
         origin = "'slug'" if "slug" in f.meta else f"the file name {stem!r} (used as slug)"
         f.error("slug", f"{origin} may hold only letters, digits and '-', got {slug!r}")
+    elif _too_long(slug):
+        f.error("slug", f"the slug is too long to make a URL from (at most {MAX_URL_PART_BYTES} bytes)")
     draft = f.meta.get("draft", False)
     if not isinstance(draft, bool):
         f.error("draft", "'draft' must be true or false")
@@ -186,7 +240,7 @@ def _article(config, source, folder_lang, stem, document, digest):
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
         key_lines=dict(document.key_lines),
     )
-    return (None, f.errors) if f.errors else (article, [])
+    return article, f.errors
 
 
 def _check_url_names(f: _Fields) -> None:
@@ -201,6 +255,12 @@ def _check_url_names(f: _Fields) -> None:
             value = value.get("city")
         if isinstance(value, str) and value.strip() and not slugify(value):
             f.error(key, f"'{key}' value {value!r} has no letter or digit to make a URL from")
+        elif isinstance(value, str) and _too_long(slugify(value)):
+            f.error(key, f"'{key}' value is too long to make a URL from (at most {MAX_URL_PART_BYTES} bytes)")
+
+
+def _too_long(url_part: str) -> bool:
+    return len(url_part.encode("utf-8")) > MAX_URL_PART_BYTES
 
 
 def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.datetime | None:
@@ -224,7 +284,15 @@ def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.da
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=config.tz)
-    return moment.astimezone(config.tz)
+    try:
+        moment = moment.astimezone(config.tz)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        moment = None
+    if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        f.error(key, f"'{key}' is outside the dates the site can show (years {EARLIEST_YEAR} to {LATEST_YEAR} "
+                     f"in the site's timezone): {value.isoformat() if isinstance(value, dt.date) else value}")
+        return None
+    return moment
 
 
 def _tags(f: _Fields) -> tuple[str, ...]:
@@ -270,6 +338,11 @@ def _correspondents(f: _Fields) -> tuple[Person, ...]:
                     f"correspondent #{number} must be a name or a mapping with 'name' (and local, email, role as text)")
         elif person.email and "@" not in person.email:
             f.error("correspondents", f"correspondent #{number} has an email without '@': {person.email!r}")
+        elif not slugify(person.name):
+            f.error("correspondents",
+                    f"correspondent #{number} {person.name!r} has no letter or digit to make a URL from")
+        elif _too_long(slugify(person.name)):
+            f.error("correspondents", f"correspondent #{number}'s name is too long to make a URL from")
         else:
             people.append(person)
     return tuple(people)
@@ -291,9 +364,19 @@ def _person(item: object) -> Person | None:
     return Person(**fields)
 
 
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host that urllib can take apart (not `http://[::1`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number below 65536
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def _url(f: _Fields, key: str) -> str:
     url = f.text(key)
-    if url and urlsplit(url).scheme not in ("http", "https"):
+    if url and not is_web_url(url):
         f.error(key, f"'{key}' must be an absolute http(s) URL, got {url!r}")
         return ""
     return url
@@ -308,10 +391,70 @@ def _translations(f: _Fields, config: Config, lang: str) -> tuple[tuple[str, str
         return ()
     pairs = []
     for code, url in sorted(value.items(), key=lambda kv: str(kv[0])):
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        if not isinstance(url, str) or not is_web_url(url):
             f.error("translations", f"translation {code!r} must be an absolute http(s) URL")
         elif code == lang:
             f.error("translations", f"translation {code!r} is this article's own language")
         else:
             pairs.append((str(code), url))
     return tuple(pairs)
+
+
+# ---- bodies that would take Python-Markdown too long, or too deep -----------------------
+
+FENCE = re.compile(r"[ \t]*(```|~~~)")
+LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+QUOTES = re.compile(r"(?:>[ \t]?)+")
+INLINE_MARKUP = re.compile(r"[<\[&`*_\\]")
+BRACKETS = re.compile(r"[<\[]")
+
+
+def body_errors(source: str, body: str, first_line: int) -> list[ContentError]:
+    """Lists or quotes nested deeper than Python-Markdown can recurse, and paragraphs whose inline
+    markup it would take minutes to convert: each an error at its line, before conversion."""
+    errors, scanned = [], 0
+    for line, text, depth in _blocks(body, first_line):
+        if depth > MAX_LIST_DEPTH and not errors:
+            errors.append(ContentError(source, line, f"lists or quotes nested {depth} levels deep; at most {MAX_LIST_DEPTH}"))
+        markup = len(INLINE_MARKUP.findall(text))
+        scan = len(BRACKETS.findall(text)) * len(text)
+        scanned += scan
+        if markup > MAX_INLINE_MARKUP or scan > MAX_BRACKET_SCAN:
+            errors.append(ContentError(
+                source, line, f"this paragraph holds too much inline markup to convert in reasonable time ({markup:,} "
+                              f"tags, brackets and marks in {len(text):,} characters): split it into paragraphs"))
+    if scanned > MAX_FILE_SCAN and not errors:
+        errors.append(ContentError(source, first_line, "the body holds too much inline markup to convert in reasonable "
+                                                       "time (tags and brackets): split it into several articles"))
+    return errors
+
+
+def _blocks(body: str, first_line: int):
+    """(first line, text, nesting depth) of each run of lines Python-Markdown converts as one
+    inline unit, or more: paragraphs, list items, headings, table rows. Fenced code is skipped."""
+    fence, start, lines, depth = "", first_line, [], 0
+    for number, line in enumerate(body.split("\n"), first_line):
+        opening = FENCE.match(line)
+        if fence:
+            if opening and opening.group(1) == fence:
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+        stripped = line.expandtabs(4).lstrip(" ")
+        indent = len(line.expandtabs(4)) - len(stripped)
+        quotes = QUOTES.match(stripped)
+        inner = stripped[quotes.end():] if quotes else stripped
+        item = LIST_ITEM.match(inner)
+        starts_block = opening or not inner.strip() or item or inner.startswith("#") or "|" in inner
+        if starts_block and lines:
+            yield start, "\n".join(lines), depth
+            lines, depth = [], 0
+        if not lines:
+            start = number
+        if inner.strip() and not opening:
+            lines.append(line)
+        level = (indent // 4 if item else 0) + (quotes.group().count(">") if quotes else 0)
+        depth = max(depth, level)
+    if lines:
+        yield start, "\n".join(lines), depth

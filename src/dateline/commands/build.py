@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dateline.commands.common import open_config, progress_display, site_option, user_errors
+from dateline.errors import print_errors
 
 
 @click.command()
@@ -29,5 +30,6 @@ def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bo
             remove_leftovers(config)
         with progress_display(not quiet) as progress:
             result = build_site(config, jobs=jobs, progress=progress)
+    print_errors(result.warnings, footer=False)  # `path:line: warning: ...`, even with --quiet
     if not quiet:
         click.echo(result.summary())
