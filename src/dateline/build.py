@@ -87,9 +87,12 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
     staged = open_output(config.out_dir)
     try:
         render_pages(index, bodies, staged, jobs, progress)
-        for relative, source in assets:
-            staged.copy(relative, source)
+        copy_static(config, staged, assets)
         staged.commit(expected={p.output for p in index.pages} | {relative for relative, _ in assets})
+    except OSError as exc:  # the commit's renames and removals
+        staged.discard()
+        error = ContentError(_shown(config, config.out_dir), 1, f"could not write the site: {_reason(exc)}")
+        raise BuildFailed([error]) from None
     except BaseException:
         staged.discard()
         raise
@@ -110,9 +113,55 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
     files.update(static_files(config.static_dir))
     pages = {p.output for p in index.pages}
     clashes = sorted(set(files) & pages)
-    if clashes:
-        raise BuildFailed([ContentError(f"static/{rel}", 1, f"this file would replace the page /{rel}") for rel in clashes])
+    errors = [ContentError(f"static/{rel}", 1, f"this file would replace the page /{rel}") for rel in clashes]
+    errors += links_outside_the_site(config)
+    if errors:
+        raise BuildFailed(errors)
     return sorted(files.items())
+
+
+def links_outside_the_site(config: Config) -> list[ContentError]:
+    """Symbolic links in static/ that lead outside the site folder: deploying their targets would
+    publish whatever they point at (a home folder, /etc), so each is refused, naming the link."""
+    root = config.site_dir.resolve()
+    errors = []
+    for folder, folders, files in os.walk(config.static_dir):
+        for name in sorted(folders + files):
+            path = Path(folder, name)
+            if path.is_symlink() and not name.startswith(".") and not path.resolve().is_relative_to(root):
+                errors.append(ContentError(_shown(config, path), 1, f"a symbolic link to {os.readlink(path)}, outside "
+                                                                    "the site: refused (copy what it points to into static/)"))
+    return errors
+
+
+def copy_static(config: Config, staged: StagedOutput, assets: list[tuple[str, Path]]) -> None:
+    """Copy every static file; one that cannot be read or written (a full disk) is an error naming it."""
+    errors = []
+    for relative, source in assets:
+        try:
+            staged.copy(relative, source)
+        except OSError as exc:
+            errors.append(ContentError(_shown(config, source), 1, f"could not copy: {_reason(exc)}"))
+    if errors:
+        raise BuildFailed(errors)
+
+
+def write_error(config: Config, relative: str, exc: OSError) -> ContentError:
+    """A page that could not be written (a full disk): the output file and why, not a template error."""
+    return ContentError(_shown(config, config.out_dir / relative), 1, f"could not write: {_reason(exc)}")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _shown(config: Config, path: Path) -> str:
+    """A path as the user knows it: relative to the site, or the default theme's."""
+    if path.is_relative_to(config.site_dir):
+        return path.relative_to(config.site_dir).as_posix()
+    if path.is_relative_to(THEME_DIR):
+        return f"(default theme) {path.relative_to(THEME_DIR).as_posix()}"
+    return str(path)
 
 
 # ---- rendering, in this process or spread over a pool of forked workers ----------------
@@ -174,9 +223,13 @@ def _render_chunk(page_numbers: list[int]) -> tuple[int, list[ContentError]]:
     for number in page_numbers:
         page = pages[number]
         try:
-            staged.write(page.output, renderer.render(page))
+            data = renderer.render(page)
         except Exception as exc:  # whatever a template raises ({{ 1 / 0 }} too) is reported, not a traceback
             return done, [template_error(renderer.config, exc)]
+        try:
+            staged.write(page.output, data)
+        except OSError as exc:
+            return done, [write_error(renderer.config, page.output, exc)]
         done += 1
     return done, []
 

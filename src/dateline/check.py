@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from lxml import etree
+
 from dateline.build import load_site
 from dateline.config import Config
 from dateline.errors import BuildFailed, ContentError
@@ -33,7 +35,7 @@ def check_site(config: Config) -> list[ContentError]:
         content_errors = failed.errors
     else:
         content_errors = []
-    return content_errors + check_links(config)
+    return content_errors + check_links(config) + check_xml(config)
 
 
 def check_links(config: Config) -> list[ContentError]:
@@ -43,6 +45,24 @@ def check_links(config: Config) -> list[ContentError]:
     errors = []
     for page in sorted(out.rglob("*.html")):
         errors.extend(_page_link_errors(config, page))
+    return errors
+
+
+def check_xml(config: Config) -> list[ContentError]:
+    """Every feed and sitemap (every .xml file) of the built site must be well-formed XML: a
+    reader or a crawler drops one that is not, whole."""
+    out = config.out_dir
+    if not out.is_dir():
+        return []
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    errors = []
+    for file in sorted(out.rglob("*.xml")):
+        try:
+            etree.parse(str(file), parser)
+        except etree.XMLSyntaxError as exc:
+            errors.append(ContentError(_shown(config, file), exc.lineno or 1, f"not well-formed XML: {exc.msg}"))
+        except OSError as exc:
+            errors.append(ContentError(_shown(config, file), 1, f"could not read: {exc}"))
     return errors
 
 

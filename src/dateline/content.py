@@ -7,6 +7,7 @@ one stray control character in wire copy must not take a story down.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -30,11 +31,11 @@ KNOWN_KEYS = (
 EARLIEST_YEAR, LATEST_YEAR = 1000, 9999  # four-digit years: URL dates, RFC 3339 in feeds and sitemaps
 MAX_URL_PART_BYTES = 200  # a slug or a term's slug is a folder name: file systems stop at 255 bytes
 MAX_LIST_DEPTH = 50  # Python-Markdown recurses per nested list level and fails near 200
-# Python-Markdown's inline stage is quadratic in the markup of one paragraph (each match rebuilds
-# the paragraph's text; each unclosed '[' scans to its end, in Python): bound both.
+# Python-Markdown's inline stage is slow on two shapes of paragraph: each inline match rebuilds
+# the paragraph's text (quadratic in matches), and each '[' is matched by a scan in Python to its
+# ']' (to the end of the paragraph when there is none). Both are bounded before conversion.
 MAX_INLINE_MARKUP = 2_000  # tags, links, entities, code spans and emphasis in one paragraph
-MAX_BRACKET_SCAN = 1_000_000  # '[' and '<' in a paragraph times its length
-MAX_FILE_SCAN = 5_000_000  # the same, summed over a file
+MAX_SCAN = 2_000_000  # characters those scans cover in one file (about two seconds)
 
 @dataclass(frozen=True)
 class Place:
@@ -406,27 +407,53 @@ FENCE = re.compile(r"[ \t]*(```|~~~)")
 LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 QUOTES = re.compile(r"(?:>[ \t]?)+")
 INLINE_MARKUP = re.compile(r"[<\[&`*_\\]")
-BRACKETS = re.compile(r"[<\[]")
+BRACKETS = re.compile(r"[\[\]]")
+# An HTML tag's regular expression runs in C: its scans cost a tenth of a '['.
+TAG_SCAN_WEIGHT = 0.1
 
 
 def body_errors(source: str, body: str, first_line: int) -> list[ContentError]:
-    """Lists or quotes nested deeper than Python-Markdown can recurse, and paragraphs whose inline
-    markup it would take minutes to convert: each an error at its line, before conversion."""
+    """Lists or quotes nested deeper than Python-Markdown can recurse, and inline markup it would
+    take minutes to convert: each an error at its line, before conversion."""
     errors, scanned = [], 0
     for line, text, depth in _blocks(body, first_line):
         if depth > MAX_LIST_DEPTH and not errors:
             errors.append(ContentError(source, line, f"lists or quotes nested {depth} levels deep; at most {MAX_LIST_DEPTH}"))
         markup = len(INLINE_MARKUP.findall(text))
-        scan = len(BRACKETS.findall(text)) * len(text)
+        scan = _scan_cost(text)
         scanned += scan
-        if markup > MAX_INLINE_MARKUP or scan > MAX_BRACKET_SCAN:
+        if markup > MAX_INLINE_MARKUP or scan > MAX_SCAN:
             errors.append(ContentError(
                 source, line, f"this paragraph holds too much inline markup to convert in reasonable time ({markup:,} "
                               f"tags, brackets and marks in {len(text):,} characters): split it into paragraphs"))
-    if scanned > MAX_FILE_SCAN and not errors:
-        errors.append(ContentError(source, first_line, "the body holds too much inline markup to convert in reasonable "
-                                                       "time (tags and brackets): split it into several articles"))
+    if scanned > MAX_SCAN and not errors:
+        errors.append(ContentError(source, first_line, "the body holds too many unclosed '[' or '<' to convert in "
+                                                       "reasonable time: close them, or escape them as \\[ and \\<"))
     return errors
+
+
+def _scan_cost(text: str) -> int:
+    """Characters Python-Markdown scans to match this paragraph's brackets and tags: from each '['
+    to its ']' (or the end), from each '](' to the next ')', from each '<' to the next '>'."""
+    cost, opened = 0, []
+    for match in BRACKETS.finditer(text):
+        if match.group() == "[":
+            opened.append(match.start())
+        elif opened:
+            cost += match.start() - opened.pop()
+    cost += sum(len(text) - start for start in opened)
+    link_scan = _to_next(text, "](", ")")  # a link's target, scanned in Python too
+    return cost + link_scan + int(_to_next(text, "<", ">") * TAG_SCAN_WEIGHT)
+
+
+def _to_next(text: str, opener: str, closer: str) -> int:
+    """The characters from each OPENER to the next CLOSER (or the end), summed."""
+    closers = [m.start() for m in re.finditer(re.escape(closer), text)]
+    total = 0
+    for match in re.finditer(re.escape(opener), text):
+        after = bisect.bisect_right(closers, match.start())
+        total += (closers[after] if after < len(closers) else len(text)) - match.start()
+    return total
 
 
 def _blocks(body: str, first_line: int):
@@ -454,7 +481,7 @@ def _blocks(body: str, first_line: int):
             start = number
         if inner.strip() and not opening:
             lines.append(line)
-        level = (indent // 4 if item else 0) + (quotes.group().count(">") if quotes else 0)
+        level = (indent // 4 + 1 if item else 0) + (quotes.group().count(">") if quotes else 0)
         depth = max(depth, level)
     if lines:
         yield start, "\n".join(lines), depth
