@@ -12,6 +12,9 @@ from conftest import build, cli, page, parse_errors
 from lxml import etree
 from test_build_errors import GOOD, add, article, fails
 
+from dateline.config import load_config
+from dateline.incremental import Change, IncrementalSite
+
 POSTED = "2024-05-03T07:55:00+09:00"
 # Each is invalid in XML 1.0 (and an HTML parse error): vertical tab, backspace, NUL, U+FFFE.
 CONTROLS = "\x0b\x08\x00\ufffe"
@@ -180,3 +183,13 @@ def test_upper_case_and_long_markdown_suffixes_are_published(make_site):
     assert page(out, "/en/2024/05/03/upper/").h1.get_text(strip=True) == "Upper"
     assert page(out, "/en/2024/05/03/long/").h1.get_text(strip=True) == "Long"
     assert not (out / "en" / "2024" / "05" / "03" / "notes").exists()
+
+
+def test_the_dev_servers_rebuild_picks_up_a_new_markdown_file(make_site):
+    folder = make_site(GOOD)
+    site = IncrementalSite(load_config(folder), jobs=1)
+    site.build()
+    late = folder / "content" / "en" / "2024" / "05" / "late.Markdown"
+    late.write_text(f"---\ntitle: Late\nposted: {POSTED}\n---\n\nBody.\n", encoding="utf-8")
+    outcome = site.rebuild(Change(content=frozenset({late})))
+    assert "en/2024/05/03/late/index.html" in outcome.written

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.config import Config
-from dateline.content import Article, content_files, load_article, relative_source
+from dateline.content import Article, content_files, is_article_name, load_article, relative_source
 from dateline.errors import ContentError
 
 
@@ -33,7 +33,7 @@ def signature(path: Path) -> tuple[int, ...] | None:
 
 
 class SourceFiles:
-    """Every content/<lang>/**/*.md file: its Article (or its errors), kept up to date."""
+    """Every article file below content/ (content.is_article_name): its Article (or its errors), kept up to date."""
 
     def __init__(self, config: Config):
         self.config = config
@@ -79,8 +79,8 @@ class SourceFiles:
         self.dirty.clear()
 
     def _is_content_file(self, path: Path) -> bool:
-        # The rule of content.content_files: *.md files anywhere below content/.
-        return path.name.endswith(".md") and path.is_relative_to(self.config.content_dir) and path.is_file()
+        # The rule of content.content_files: article files anywhere below content/.
+        return is_article_name(path.name) and path.is_relative_to(self.config.content_dir) and path.is_file()
 
     def _is_folder(self, path: Path) -> bool:
         """A folder event (created, moved, deleted): its files are found by a rescan."""
