@@ -90,6 +90,7 @@ def test_the_listen_backlog_takes_a_burst(server):
 
 
 def test_an_idle_connection_is_closed(server, monkeypatch):
+    assert 0 < serve_http.Handler.timeout <= 60, "idle connections are never closed"
     monkeypatch.setattr(serve_http.Handler, "timeout", 0.3)
     with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
         started = time.monotonic()
