@@ -55,6 +55,9 @@ from dateline.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Fixtures of the deploy tests (a moto_server, buckets, a built site) live beside their helpers.
+pytest_plugins = ["deploy_support"]
+
 BODY = "The first paragraph of the story.\n\nA second paragraph with more detail.\n"
 
 DEFAULT_CONFIG = """\

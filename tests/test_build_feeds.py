@@ -115,14 +115,29 @@ def test_feed_limit(make_site, build_site):
 
 
 def sitemap(out: Path) -> dict[str, etree._Element]:
-    root = etree.parse(str(out / "sitemap.xml")).getroot()
-    assert root.tag == f"{SITEMAP}urlset"
+    """Every <url> of every sitemap that /sitemap.xml (a sitemap index) names, by <loc>."""
+    index = etree.parse(str(out / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
     entries = {}
-    for url in root.findall(f"{SITEMAP}url"):
-        loc = url.findtext(f"{SITEMAP}loc")
-        assert loc not in entries, f"{loc} listed twice"
-        entries[loc] = url
+    for part in index.findall(f"{SITEMAP}sitemap"):
+        loc = part.findtext(f"{SITEMAP}loc")
+        assert loc.startswith(BASE + "sitemaps/") and loc.endswith(".xml"), loc
+        root = etree.parse(str(out / loc[len(BASE):])).getroot()
+        assert root.tag == f"{SITEMAP}urlset"
+        for url in root.findall(f"{SITEMAP}url"):
+            loc = url.findtext(f"{SITEMAP}loc")
+            assert loc not in entries, f"{loc} listed twice"
+            entries[loc] = url
     return entries
+
+
+def test_sitemap_parts_hold_an_edition_month_or_its_lists(out):
+    names = sorted(p.name for p in (out / "sitemaps").iterdir())
+    assert "en-2024-05.xml" in names and "ko-2024-05.xml" in names and "en-lists.xml" in names
+    assert "site.xml" in names  # the edition chooser at /
+    month = etree.parse(str(out / "sitemaps/en-2024-05.xml")).getroot()
+    locs = [u.findtext(f"{SITEMAP}loc") for u in month.findall(f"{SITEMAP}url")]
+    assert locs and all(loc.startswith(BASE + "en/2024/05/") for loc in locs)
 
 
 def test_sitemap_lists_every_page(out):

@@ -300,4 +300,5 @@ def test_build_reports_progress_to_the_end(make_site):
 
     seen = []
     result = build_site(load_config(make_site(GOOD)), jobs=1, progress=lambda *event: seen.append(event))
-    assert seen and seen[-1] == ("render", result.pages, result.pages)
+    assert seen and seen[-1] == ("rendering", result.pages, result.pages)
+    assert seen[0][0] == "reading"

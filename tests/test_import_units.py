@@ -107,8 +107,8 @@ def test_body_text_is_not_a_signoff(line):
 
 
 def test_split_signoff_takes_trailing_lines_and_copyright():
-    lines = ["본문.", "카이로=김기윤 특파원 pep@donga.com", "ⓒ 동아일보 & donga.com, 무단 전재 및 재배포 금지"]
-    body, entries = split_signoff(lines)
+    body, entries = split_signoff(["본문.", "카이로=김기윤 특파원 pep@donga.com",
+                                   "ⓒ 동아일보 & donga.com, 무단 전재 및 재배포 금지"])
     assert body == ["본문."]
     assert [e.local for e in entries] == ["김기윤"]
     assert split_signoff(["No sign-off here."]) == (["No sign-off here."], ())

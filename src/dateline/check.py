@@ -1,7 +1,13 @@
-"""`dateline check`: content errors and broken internal links, reported without writing anything."""
+"""`dateline check`: whether the built site is fit to deploy, without writing anything.
+
+It reads how the site was built (the state the build saved beside it) and refuses a build made
+for something else than production (with drafts, for another base URL than the configured one,
+by another version of dateline, or from sources that have changed since), then checks the
+content and every internal link against the base URL the site was built with."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -9,7 +15,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from dateline.build import load_site
-from dateline.config import Config
+from dateline.build.sources import signature
+from dateline.build.state import load_state
+from dateline.config import CONFIG_NAME, Config
+from dateline.content import content_sources
 from dateline.errors import BuildFailed, ContentError
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
@@ -27,21 +36,54 @@ class _LinkCollector(HTMLParser):
                 self.links.append((self.getpos()[0], value))
 
 
-def check_site(config: Config) -> list[ContentError]:
-    """Every problem found: content first, then links in the built output."""
+def check_site(config: Config, base_url_given: bool = False) -> list[ContentError]:
+    """Every problem found: how the site was built, content, then links in the built output.
+
+    base_url_given: the user named the base URL the site was built for (`check --base-url`)."""
     try:
         load_site(config)
     except BuildFailed as failed:
         content_errors = failed.errors
     else:
         content_errors = []
-    return content_errors + check_links(config) + check_xml(config)
+    if not config.out_dir.is_dir():
+        missing = ContentError(_shown(config, config.out_dir), 1, "no built site here: run `dateline build` first")
+        return content_errors + [missing]
+    build_errors, built = check_build(config, base_url_given)
+    return content_errors + build_errors + check_links(built) + check_xml(config)
+
+
+def check_build(config: Config, base_url_given: bool) -> tuple[list[ContentError], Config]:
+    """Problems with how the output was built, and the config it was built with."""
+    where = _shown(config, config.out_dir)
+    state, why = load_state(config)
+    if state is None:
+        reason = why or "there is no record of how it was built"
+        return [ContentError(where, 1, f"{reason}; build it again with `dateline build` before deploying")], config
+    built = state.index.config
+    errors = []
+    if built.drafts:
+        errors.append(ContentError(where, 1, "built with --drafts: drafts would be published; build without --drafts"))
+    if built.base_url != config.base_url:
+        hint = "" if base_url_given else f" (if that is where it will be served, say so: --base-url {built.base_url})"
+        errors.append(ContentError(where, 1, f"built for {built.base_url}, but {CONFIG_NAME} says {config.base_url}; "
+                                             f"build it again for production{hint}"))
+    changed = _changed_sources(config, state)
+    if changed:
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        errors.append(ContentError(where, 1, f"out of date: {', '.join(changed[:3])}{more} changed since it was built; "
+                                             "run `dateline build`"))
+    return errors, replace(config, base_url=built.base_url)
+
+
+def _changed_sources(config: Config, state) -> list[str]:
+    present = {source: signature(config.site_dir / source) for source in content_sources(config)}
+    recorded = {source: file.signature for source, file in state.files.items()}
+    return sorted(s for s in set(present) | set(recorded) if present.get(s) != recorded.get(s))
 
 
 def check_links(config: Config) -> list[ContentError]:
     out = config.out_dir
-    if not out.is_dir():
-        return [ContentError(_shown(config, out), 1, "no built site here: run `dateline build` first")]
     errors = []
     for page in sorted(out.rglob("*.html")):
         errors.extend(_page_link_errors(config, page))

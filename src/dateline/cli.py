@@ -7,10 +7,11 @@ import click
 from dateline import __version__
 from dateline.commands.build import build
 from dateline.commands.check import check
+from dateline.commands.deploy import deploy_command
+from dateline.commands.import_ import import_command
 from dateline.commands.init import init
 from dateline.commands.new import new
 from dateline.commands.serve import serve_command
-from dateline.importer.command import import_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,5 +20,5 @@ def main() -> None:
     """dateline: static sites for bilingual news publishers."""
 
 
-for command in (build, serve_command, import_command, new, check, init):
+for command in (build, serve_command, import_command, new, check, init, deploy_command):
     main.add_command(command)

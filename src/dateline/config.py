@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +40,29 @@ class StaffMember:
 
 
 @dataclass(frozen=True)
+class DeployRule:
+    """One [[deploy.rules]] table: settings for the uploaded files whose path matches a glob pattern.
+
+    An empty string or None leaves that setting to a later rule or to the default."""
+
+    pattern: str  # glob on the site-relative path: "*" stays within a folder, "**" crosses folders
+    content_type: str = ""
+    cache_control: str = ""
+    gzip: bool | None = None
+    line: int = 1  # where the rule starts in dateline.toml
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """The [deploy] table of dateline.toml."""
+
+    target: str = ""  # the default TARGET of `dateline deploy`
+    endpoint_url: str = ""
+    max_deletes: int = 256
+    rules: tuple[DeployRule, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     site_dir: Path
     languages: tuple[Language, ...]
@@ -54,6 +78,7 @@ class Config:
     staff_file: str = DEFAULT_STAFF_FILE
     # The edition whose articles are the originals when two of a story post at the same minute.
     original_language: str = ""
+    deploy: DeploySettings = DeploySettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -119,11 +144,12 @@ def load_config(
     if not path.is_file():
         raise UsageError(f"no {CONFIG_NAME} in {site} (is --site pointing at a dateline site?)")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
         raise ConfigError(CONFIG_NAME, f"invalid TOML: {exc}", line) from None
-    config = _config_from_table(site, raw)
+    config = replace(_config_from_table(site, raw), deploy=deploy_settings(raw.get("deploy", {}), text))
     overrides = {"drafts": drafts}
     if base_url:
         overrides["base_url"] = normalize_base_url(base_url, "--base-url")
@@ -241,3 +267,104 @@ def load_staff(config: Config) -> tuple[StaffMember, ...]:
         fields = {k: str(person.get(k, "")) for k in ("local", "email", "role", "bio")}
         staff.append(StaffMember(name=person["name"], **fields))
     return tuple(staff)
+
+
+# ---- [deploy] ------------------------------------------------------------------------------
+
+DEPLOY_KEYS = ("target", "endpoint_url", "max_deletes", "rules")
+DEPLOY_RULE_KEYS = ("pattern", "content_type", "cache_control", "gzip")
+_MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+\"-]+)*$")
+
+
+def deploy_settings(table: object, text: str) -> DeploySettings:
+    """[deploy] and its [[deploy.rules]]; every error names dateline.toml and the key's line."""
+    lines = _TomlLines(text)
+    if not isinstance(table, dict):
+        raise ConfigError(CONFIG_NAME, "deploy must be a table: [deploy]", lines.where("", "deploy"))
+    _refuse_unknown(table, DEPLOY_KEYS, "[deploy]", lambda key: lines.where("deploy", key))
+    settings = {}
+    for key in ("target", "endpoint_url"):
+        value = table.get(key, "")
+        if not isinstance(value, str):
+            raise ConfigError(CONFIG_NAME, f"[deploy] {key} must be a string", lines.where("deploy", key))
+        settings[key] = value
+    max_deletes = table.get("max_deletes", DeploySettings.max_deletes)
+    if not isinstance(max_deletes, int) or isinstance(max_deletes, bool) or max_deletes < 0:
+        raise ConfigError(CONFIG_NAME, f"[deploy] max_deletes must be a whole number, 0 or more, got {max_deletes!r}",
+                          lines.where("deploy", "max_deletes"))
+    rules = table.get("rules", [])
+    if not isinstance(rules, list):
+        raise ConfigError(CONFIG_NAME, "deploy rules are [[deploy.rules]] tables", lines.where("deploy", "rules"))
+    parsed = tuple(_deploy_rule(rule, number, lines) for number, rule in enumerate(rules))
+    return DeploySettings(max_deletes=max_deletes, rules=parsed, **settings)
+
+
+def _deploy_rule(rule: object, number: int, lines: _TomlLines) -> DeployRule:
+    start = lines.table("deploy.rules", number) or lines.where("deploy", "rules")
+
+    def line(key: str) -> int:
+        return lines.key("deploy.rules", key, number) or start
+
+    if not isinstance(rule, dict):
+        raise ConfigError(CONFIG_NAME, "each deploy rule is a [[deploy.rules]] table", start)
+    _refuse_unknown(rule, DEPLOY_RULE_KEYS, "[[deploy.rules]]", line)
+    pattern = rule.get("pattern")
+    if not isinstance(pattern, str) or not pattern.strip("/"):
+        raise ConfigError(CONFIG_NAME, 'a deploy rule needs a pattern, a glob such as "assets/**" or "*.html"', start)
+    for key in ("content_type", "cache_control"):
+        if not isinstance(rule.get(key, ""), str) or "\n" in rule.get(key, ""):
+            raise ConfigError(CONFIG_NAME, f"[[deploy.rules]] {key} must be a one-line string", line(key))
+    content_type = rule.get("content_type", "")
+    if content_type and not _MEDIA_TYPE.match(content_type):
+        raise ConfigError(CONFIG_NAME, f"[[deploy.rules]] content_type {content_type!r} is not a media type such as text/html",
+                          line("content_type"))
+    gzip = rule.get("gzip")
+    if gzip is not None and not isinstance(gzip, bool):
+        raise ConfigError(CONFIG_NAME, f"[[deploy.rules]] gzip must be true or false, got {gzip!r}", line("gzip"))
+    return DeployRule(pattern=pattern, content_type=content_type, cache_control=rule.get("cache_control", ""),
+                      gzip=gzip, line=start)
+
+
+def _refuse_unknown(table: dict, known: tuple[str, ...], where: str, line) -> None:
+    import difflib
+
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1) or [k for k in known if k.startswith(key) or key.startswith(k)]
+            hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
+            raise ConfigError(CONFIG_NAME, f"unknown key {key!r} in {where}{hint}", line(key))
+
+
+class _TomlLines:
+    """Line numbers of tables and keys in a TOML text (tomllib keeps none)."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+    def __init__(self, text: str):
+        self.headers: list[tuple[int, str, int]] = []  # (line, table name, index among [[name]])
+        self.keys: dict[tuple[str, int, str], int] = {}
+        current, index, counts = "", 0, {}
+        for number, line in enumerate(text.splitlines(), 1):
+            header = self._HEADER.match(line)
+            if header:
+                current = header.group(2).replace('"', "").replace(" ", "")
+                index = counts.get(current, 0)
+                counts[current] = index + 1 if header.group(1) == "[[" else index
+                self.headers.append((number, current, index))
+                continue
+            key = re.match(r"^\s*\"?([\w.-]+)\"?\s*=", line)
+            if key:
+                dotted = key.group(1).split(".")
+                table = ".".join(filter(None, [current, *dotted[:-1]]))
+                self.keys.setdefault((table, index if table == current else 0, dotted[-1]), number)
+
+    def table(self, name: str, index: int = 0) -> int:
+        return next((line for line, table, i in self.headers if table == name and i == index), 0)
+
+    def key(self, table: str, key: str, index: int = 0) -> int:
+        """The key's line, else its own table's ([deploy.rules] for rules), else 0."""
+        return self.keys.get((table, index, key)) or self.table(f"{table}.{key}" if table else key)
+
+    def where(self, table: str, key: str) -> int:
+        """The best line to name for a key: its own, else its table's header, else the first."""
+        return self.key(table, key) or self.table(table) or 1

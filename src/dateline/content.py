@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -104,15 +105,28 @@ ARTICLE_SUFFIXES = (".md", ".markdown")
 
 
 def is_article_name(name: str) -> bool:
-    """The one rule for which files under content/ are articles: *.md and *.markdown, any case."""
+    """Which file names are articles: *.md and *.markdown, in any case (story.MD too)."""
     return name.lower().endswith(ARTICLE_SUFFIXES)
 
 
+def is_content_file(config: Config, path: Path) -> bool:
+    """The one rule for what is an article file: a Markdown file anywhere below content/."""
+    return is_article_name(path.name) and path.is_relative_to(config.content_dir)
+
+
+def content_sources(config: Config) -> list[str]:
+    """Every article file under content/ as a source (relative to the site), in a stable order:
+    the rule of is_content_file, on strings rather than Paths (an archive has 100,000s)."""
+    found = []
+    site = len(str(config.site_dir)) + 1
+    for folder, _, names in os.walk(config.content_dir):
+        found.extend(f"{folder}/{name}"[site:] for name in names if is_article_name(name))
+    return sorted(found)
+
+
 def content_files(config: Config) -> list[Path]:
-    """Every Markdown file under content/, in a stable order."""
-    if not config.content_dir.is_dir():
-        return []
-    return sorted(p for p in config.content_dir.rglob("*") if is_article_name(p.name) and p.is_file())
+    """Every article file under content/, in a stable order."""
+    return [config.site_dir / source for source in content_sources(config)]
 
 
 def load_articles(config: Config) -> tuple[list[Article], list[ContentError]]:

@@ -23,16 +23,16 @@ class DatelineError(Exception):
     """A failure that is reported to the user without a traceback."""
 
 
+class UsageError(DatelineError):
+    """The command cannot run as asked (a bad option, a missing folder or package): exits 2."""
+
+
 class ConfigError(DatelineError):
     """The site's dateline.toml (or a data file it names) is unusable."""
 
     def __init__(self, path: str, message: str, line: int = 1):
         self.error = ContentError(path, line, message)
         super().__init__(str(self.error))
-
-
-class UsageError(DatelineError):
-    """The command line asks for something impossible: printed as `error: ...`, exit status 2."""
 
 
 class BuildFailed(DatelineError):

@@ -142,7 +142,8 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
         found: list[str] = []
         meta[key] = _without_invalid(value, found)
         if found:
-            dropped.append((str(key), f"warning: '{key}': dropped {describe_characters(found)}"))
+            shown = INVALID_CHARACTERS.sub("", str(key))  # a message is one line: no U+0085 from a key
+            dropped.append((str(key), f"warning: '{shown}': dropped {describe_characters(found)}"))
     return RawDocument(meta, key_lines, body, body_line, tuple(dropped)), []
 
 

@@ -8,13 +8,40 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
 from itertools import groupby
 
 from dateline.config import Config, StaffMember
 from dateline.content import Article, Person, Place, slugify
 from dateline.errors import ContentError
+from dateline.staff import StaffRegistry
 
-TERM_KINDS = ("section", "tag", "dateline", "correspondent")
+
+class PageKind(StrEnum):
+    """What a page is; the value is the name templates and CSS see (`page.kind`)."""
+
+    ARTICLE = "article"
+    HOME = "home"  # an edition's front page and its later pages
+    SECTION = "section"
+    TAG = "tag"
+    DATELINE = "dateline"
+    CORRESPONDENT = "correspondent"
+    MONTH = "month"  # monthly archive
+    FEED = "feed"
+    ROOT = "root"  # the edition chooser at /
+    NOTFOUND = "notfound"
+    ROBOTS = "robots"
+    SITEMAP = "sitemap"  # one part of the sitemap: an edition's month, or its list pages
+    SITEMAP_INDEX = "sitemap-index"  # /sitemap.xml, naming the parts
+
+
+TERM_KINDS = (PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.CORRESPONDENT)
+# Pages that show the articles in their `sources` as a list.
+LISTING_KINDS = (PageKind.HOME, PageKind.MONTH, PageKind.FEED, *TERM_KINDS)
+# Pages the sitemap leaves out.
+UNLISTED_KINDS = (PageKind.FEED, PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageKind.ROBOTS, PageKind.NOTFOUND)
+SITEMAP_INDEX_PATH = "/sitemap.xml"
 
 
 @dataclass(frozen=True)
@@ -42,9 +69,9 @@ class Page:
     """One output file. Rendering it needs only this record and the index."""
 
     path: str  # site path without the base path: "/en/", "/en/feed.xml", "/404.html"
-    kind: str  # article, home, section, tag, dateline, correspondent, month, root, notfound, feed, sitemap, robots
+    kind: PageKind
     lang: str = ""
-    key: str = ""  # article source, term slug or "yyyy/mm"
+    key: str = ""  # article source, term slug, "yyyy/mm", or a sitemap part's name
     sources: tuple[str, ...] = ()  # the articles it lists
     number: int = 1
     count: int = 1  # pages in this paginated list
@@ -66,6 +93,10 @@ class SiteIndex:
     terms: dict[tuple[str, str, str], Term]  # (kind, lang, slug) -> term
     correspondent_keys: dict[Person, str]  # byline as written -> correspondent slug
     pages: tuple[Page, ...]
+
+    @cached_property
+    def pages_by_path(self) -> dict[str, Page]:
+        return {p.path: p for p in self.pages}
 
     def article_terms(self, source: str, kind: str) -> list[Term]:
         article = self.articles[source]
@@ -148,15 +179,14 @@ def _stories(articles: list[Article], errors: list[ContentError]) -> dict[str, t
 
 def _correspondents(config: Config, articles: list[Article]) -> tuple[dict[str, Correspondent], dict[Person, str]]:
     """Merge bylines into people: by email, else by name; the staff registry fills gaps."""
-    staff_by_email = {s.email.lower(): s for s in config.staff if s.email}
-    staff_by_name = {n: s for s in config.staff for n in (s.name, s.local) if n}
+    registry = StaffRegistry(config.staff)
     merged: dict[str, dict] = {}
     key_of: dict[Person, str] = {}
     # English bylines first, so the English spelling of a name wins over a Korean-only one.
     ordered = sorted(articles, key=lambda a: (a.lang != config.default_language.code, a.source))
     emails_of_name = _emails_by_name(p for a in ordered for p in a.correspondents)
     for person in (p for a in ordered for p in a.correspondents):
-        staff = staff_by_email.get(person.email.lower()) or staff_by_name.get(person.name) or staff_by_name.get(person.local)
+        staff = registry.find(email=person.email, name=person.name, local=person.local)
         email = person.email or (staff.email if staff else "") or _only_email(emails_of_name, person)
         key = email.lower() or slugify(staff.name if staff else person.name)
         record = merged.setdefault(key, {"name": "", "local": "", "email": "", "role": "", "bio": ""})
@@ -255,18 +285,39 @@ def _paginated(config: Config, base: str, kind: str, lang: str, key: str, source
 
 
 def _pages(config, articles, urls, editions, terms) -> tuple[Page, ...]:
-    pages = [Page("/", "root"), Page("/404.html", "notfound"), Page("/sitemap.xml", "sitemap"), Page("/robots.txt", "robots")]
+    pages = [Page("/", PageKind.ROOT), Page("/404.html", PageKind.NOTFOUND), Page("/robots.txt", PageKind.ROBOTS)]
     for source, path in urls.items():
-        pages.append(Page(path, "article", articles[source].lang, source, (source,)))
+        pages.append(Page(path, PageKind.ARTICLE, articles[source].lang, source, (source,)))
     for lang, sources in editions.items():
-        pages.extend(_paginated(config, f"/{lang}/", "home", lang, "", sources))
-        pages.append(Page(f"/{lang}/feed.xml", "feed", lang, "", sources[: config.feed_limit]))
+        pages.extend(_paginated(config, f"/{lang}/", PageKind.HOME, lang, "", sources))
+        pages.append(Page(f"/{lang}/feed.xml", PageKind.FEED, lang, "", sources[: config.feed_limit]))
         by_month = groupby(sources, key=lambda s: f"{articles[s].posted:%Y/%m}")
         for month, members in by_month:
-            pages.append(Page(f"/{lang}/{month}/", "month", lang, month, tuple(members)))
+            pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, tuple(members)))
     for (kind, lang, slug), term in terms.items():
-        pages.extend(_paginated(config, f"/{lang}/{kind}/{slug}/", kind, lang, slug, term.sources))
+        pages.extend(_paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, term.sources))
+    pages.extend(_sitemaps(pages))
     return tuple(sorted(pages, key=lambda p: p.path))
+
+
+def sitemap_part(page: Page) -> str:
+    """The sitemap part that lists a page: its edition's month for articles and monthly archives
+    (so an edit rewrites one small file), the edition's list pages, or the site's own pages."""
+    if page.kind in (PageKind.ARTICLE, PageKind.MONTH):
+        return f"{page.lang}-{page.path.split('/')[2]}-{page.path.split('/')[3]}"
+    return f"{page.lang}-lists" if page.lang else "site"
+
+
+def _sitemaps(pages: list[Page]) -> list[Page]:
+    """One sitemap page per part, listing its pages by path (in `sources`), and the index naming them."""
+    parts: dict[str, list[str]] = defaultdict(list)
+    for page in pages:
+        if page.kind not in UNLISTED_KINDS:
+            parts[sitemap_part(page)].append(page.path)
+    sitemaps = [Page(f"/sitemaps/{name}.xml", PageKind.SITEMAP, "", name, tuple(sorted(paths)))
+                for name, paths in sorted(parts.items())]
+    index = Page(SITEMAP_INDEX_PATH, PageKind.SITEMAP_INDEX, "", "", tuple(p.path for p in sitemaps))
+    return sitemaps + [index]
 
 
 def _url_clashes(pages: tuple[Page, ...], articles: dict[str, Article]) -> list[ContentError]:

@@ -8,6 +8,8 @@ process, and skipped when their inputs have not changed.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -17,22 +19,25 @@ from markupsafe import Markup
 from dateline.bodies import first_paragraph_text
 from dateline.characters import INVALID_CHARACTERS
 from dateline.config import Config
-from dateline.errors import ContentError
+from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
-from dateline.index import Page, SiteIndex, Term
+from dateline.index import Page, PageKind, SiteIndex, Term
 from dateline.views import ArticleView, Counterpart, Moment, TermLink, absolute_link, site_link
 
 THEME_DIR = Path(__file__).parent / "theme"
-LIST_KINDS = ("home", "section", "tag", "dateline", "month")
-TEMPLATE_FOR = {
-    "article": ["article.html"],
-    "correspondent": ["correspondent.html", "list.html"],
-    "root": ["root.html"],
-    "notfound": ["404.html"],
-    "feed": ["feed.xml"],
-    "sitemap": ["sitemap.xml"],
-    "robots": ["robots.txt"],
-    **{kind: [f"{kind}.html", "list.html"] for kind in LIST_KINDS},
+ROOT_LATEST = 5  # the latest articles of each edition on the edition chooser at /
+# The templates each kind of page tries, in order: a site's templates/ may override any of them.
+TEMPLATE_FOR: dict[PageKind, list[str]] = {
+    PageKind.ARTICLE: ["article.html"],
+    PageKind.CORRESPONDENT: ["correspondent.html", "list.html"],
+    PageKind.ROOT: ["root.html"],
+    PageKind.NOTFOUND: ["404.html"],
+    PageKind.FEED: ["feed.xml"],
+    PageKind.SITEMAP: ["sitemap.xml"],
+    PageKind.SITEMAP_INDEX: ["sitemap-index.xml"],
+    PageKind.ROBOTS: ["robots.txt"],
+    **{kind: [f"{kind}.html", "list.html"]
+       for kind in (PageKind.HOME, PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.MONTH)},
 }
 
 
@@ -54,7 +59,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     )
     env.filters["json_script"] = json_for_script
     # Atom's type="html" content is HTML carried as escaped text.
-    env.filters["as_text"] = lambda markup: str.__str__(markup)
+    env.filters["as_text"] = lambda markup: str.__str__(str(markup))
     env.globals["strings"] = strings
     env.globals["url"] = lambda path: site_link(config, path)
     env.globals["absolute_url"] = lambda path: absolute_link(config, path)
@@ -76,8 +81,9 @@ def json_for_script(value: object) -> Markup:
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def template_error(config: Config, exc: BaseException) -> ContentError:
-    """Name the template file and line of a Jinja error, wherever in the chain it happened."""
+def template_error(config: Config, exc: BaseException, page: Page | None = None) -> ContentError:
+    """Name the template file and line of a Jinja error, wherever in the chain it happened, and
+    the page (and article) being rendered."""
     name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if not name:
         tb = exc.__traceback__
@@ -94,21 +100,48 @@ def template_error(config: Config, exc: BaseException) -> ContentError:
     else:
         shown = "templates"
     message = getattr(exc, "message", None) or str(exc)
-    return ContentError(shown, line or 1, f"template error: {type(exc).__name__}: {message}")
+    rendering = ""
+    if page is not None:
+        rendering = f" (rendering {page.key})" if page.kind == PageKind.ARTICLE else f" (rendering {page.path})"
+    return ContentError(shown, line or 1, f"template error: {type(exc).__name__}: {message}{rendering}")
+
+
+class LazyHTML:
+    """An article body, read from the body store only when a template prints it."""
+
+    __slots__ = ("bodies", "source")
+
+    def __init__(self, bodies: Mapping[str, str], source: str):
+        self.bodies, self.source = bodies, source
+
+    def __html__(self) -> str:
+        return self.bodies.get(self.source, "")
+
+    def __str__(self) -> str:
+        return self.__html__()
 
 
 class Renderer:
-    def __init__(self, index: SiteIndex, bodies: dict[str, str]):
+    def __init__(self, index: SiteIndex, bodies: Mapping[str, str], summaries: Mapping[str, str] | None = None):
         self.index = index
         self.config = index.config
         self.bodies = bodies  # source -> body HTML
+        self.summaries = summaries  # source -> first-paragraph summary, when known without the body
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
         self._sections: dict[str, tuple[TermLink, ...]] = {}
 
     def render(self, page: Page) -> bytes:
-        template = self.env.select_template(TEMPLATE_FOR[page.kind])
-        return template.render(page_context(self, page)).encode("utf-8")
+        """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
+        naming the template and line, and the page."""
+        try:
+            template = self.env.select_template(TEMPLATE_FOR[page.kind])
+            return template.render(page_context(self, page)).encode("utf-8")
+        except Exception as exc:  # noqa: BLE001 - every template failure is the user's to read, not a traceback
+            raise BuildFailed([template_error(self.config, exc, page)]) from None
+
+    def page_at(self, path: str) -> Page:
+        return self.index.pages_by_path[path]
 
     # ---- views, cached per renderer: the index does not change under it ----
 
@@ -138,14 +171,13 @@ class Renderer:
         index, config = self.index, self.config
         a = index.articles[source]
         locale = config.language(a.lang).locale
-        body = self.bodies.get(source, "")
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
         return ArticleView(
             source=source, lang=a.lang, title=a.title,
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
             posted=Moment.of(a.posted, a.lang, locale), updated=Moment.of(a.updated, a.lang, locale),
-            summary=a.summary or first_paragraph_text(body), body=Markup(body),
+            summary=a.summary or self._summary(source), body=LazyHTML(self.bodies, source),
             section=self.term_link(sections[0]) if sections else None,
             tags=tuple(self.term_link(t) for t in index.article_terms(source, "tag")),
             dateline=self.term_link(datelines[0]) if datelines else None,
@@ -153,6 +185,11 @@ class Renderer:
             counterparts=self.counterparts(source), source_url=a.source_url, draft=a.draft,
             extra=a.extra,
         )
+
+    def _summary(self, source: str) -> str:
+        if self.summaries is not None and source in self.summaries:
+            return self.summaries[source]
+        return first_paragraph_text(self.bodies.get(source, ""))
 
     def counterparts(self, source: str) -> tuple[Counterpart, ...]:
         index, config = self.index, self.config
@@ -354,7 +391,7 @@ def _list_context(r: Renderer, page: Page) -> dict:
 
 
 def _root_context(r: Renderer, page: Page) -> dict:
-    latest = {code: [r.article(s) for s in sources[:5]] for code, sources in r.index.editions.items()}
+    latest = {code: [r.article(s) for s in sources[:ROOT_LATEST]] for code, sources in r.index.editions.items()}
     return {"title": r.config.publisher, "latest": latest, "alternates": _edition_alternates(r)}
 
 
@@ -375,21 +412,24 @@ def _feed_context(r: Renderer, page: Page) -> dict:
 
 
 def _sitemap_context(r: Renderer, page: Page) -> dict:
+    """One part of the sitemap: the pages named in page.sources, with alternates for story pairs."""
     entries = []
-    for p in r.index.pages:
-        if p.kind in ("feed", "sitemap", "robots", "notfound"):
-            continue
+    for p in (r.page_at(path) for path in page.sources):
         entry = {"loc": r.absolute(p.path), "lastmod": None, "alternates": []}
-        if p.kind == "article":
+        if p.kind == PageKind.ARTICLE:
             a = r.article(p.key)
             entry["lastmod"] = a.modified.iso
             if a.counterparts:
                 entry["alternates"] = [{"hreflang": a.lang, "href": a.permalink}] + [
                     {"hreflang": c.lang, "href": c.absolute} for c in a.counterparts]
-        elif p.kind in ("home", "root") and p.number == 1:
+        elif p.kind in (PageKind.HOME, PageKind.ROOT) and p.number == 1:
             entry["alternates"] = _edition_alternates(r)
         entries.append(entry)
     return {"entries": entries}
+
+
+def _sitemap_index_context(r: Renderer, page: Page) -> dict:
+    return {"sitemaps": [r.absolute(path) for path in page.sources]}
 
 
 def _robots_context(r: Renderer, page: Page) -> dict:
@@ -406,6 +446,65 @@ _CONTEXT_BUILDERS = {
     "notfound": _notfound_context,
     "feed": _feed_context,
     "sitemap": _sitemap_context,
+    "sitemap-index": _sitemap_index_context,
     "robots": _robots_context,
     "correspondent": _correspondent_context,
 }
+
+
+# ---- what each page's context reads ------------------------------------------------------------
+# The build engine renders a page again only when something its context reads has changed. That
+# is declared here, beside the builders above, and nowhere else: a builder that starts reading
+# something new must say so below (tests/test_incremental_property.py compares incremental builds
+# with cold ones after random edits, and fails when the two disagree).
+
+
+@dataclass(frozen=True)
+class Reads:
+    """What one page's context reads besides its Page record, its templates, the config and the
+    edition's section list (every page's masthead)."""
+
+    views: tuple[str, ...] = ()  # articles whose ArticleView it shows
+    direct: tuple = ()  # anything it reads from the index itself, as plain values
+
+
+def term_key(term: Term) -> tuple:
+    """Everything term_link and the list pages show of a term: all but its article list."""
+    return (term.kind, term.lang, term.slug, term.name, term.other_name, _plain(term.place), _plain(term.person))
+
+
+def view_key(index: SiteIndex, source: str) -> tuple:
+    """Everything Renderer.make_view reads: the article (its file's digest stands for every field
+    and the body), its URL, the terms it links and what it shows of its counterparts (language,
+    link, headline, and the publication time that decides which is the original)."""
+    article = index.articles[source]
+    terms = [index.article_terms(source, kind) for kind in ("section", "tag", "dateline")]
+    terms.append(index.correspondent_terms(source))
+    counterparts = tuple((other, index.urls[other], index.articles[other].lang, index.articles[other].title,
+                          index.articles[other].posted) for other in index.counterparts[source])
+    return (article.digest, index.urls[source], tuple(term_key(t) for group in terms for t in group), counterparts)
+
+
+def page_reads(index: SiteIndex, page: Page) -> Reads | None:
+    """None for a kind this does not know: such pages are rendered on every build."""
+    kind = page.kind
+    if kind == PageKind.ARTICLE:
+        return Reads(views=(page.key,))
+    if kind in (PageKind.HOME, PageKind.MONTH, PageKind.FEED):
+        return Reads(views=page.sources)
+    if kind in (PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.CORRESPONDENT):
+        return Reads(views=page.sources, direct=term_key(index.terms[(kind, page.lang, page.key)]))
+    if kind == PageKind.ROOT:
+        return Reads(views=tuple(s for sources in index.editions.values() for s in sources[:ROOT_LATEST]))
+    if kind == PageKind.SITEMAP:
+        pages = index.pages_by_path
+        listed = [pages[path] for path in page.sources]
+        return Reads(views=tuple(p.key for p in listed if p.kind == PageKind.ARTICLE),
+                     direct=tuple((p.kind, p.number) for p in listed))
+    if kind in (PageKind.NOTFOUND, PageKind.ROBOTS, PageKind.SITEMAP_INDEX):
+        return Reads()
+    return None
+
+
+def _plain(record) -> tuple | None:
+    return None if record is None else tuple(record.__dict__.values())

@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from markupsafe import Markup
-
 from dateline.config import Config
 from dateline.i18n import format_moment
 
@@ -68,7 +66,7 @@ class ArticleView:
     posted: Moment
     updated: Moment | None
     summary: str
-    body: Markup
+    body: object  # render.LazyHTML: prints as the body's HTML
     section: TermLink | None
     tags: tuple[TermLink, ...]
     dateline: TermLink | None

@@ -1,19 +1,45 @@
-"""Stage 6: write the output so that a failed build leaves the previous one exactly as it was.
+"""Stage 6: the one place output files are written, so that the output folder is always either the
+previous site or the new one.
 
-Nothing touches the output folder before `commit`. A first build writes a whole new tree
-beside it and swaps it in. A rebuild stages only the files whose bytes changed and, on
-commit, moves them into place and removes what the site no longer has: unchanged files keep
-their modification times (so rsync or a bucket sync uploads only what changed), and on this
-kind of disk creating files costs far more than comparing them.
+A build opens an `OutputTransaction`. Nothing in the output folder changes until `commit`:
+
+- a first build (no output folder yet) writes a whole new tree beside it and renames it into place;
+- a rebuild stages only the files whose bytes changed, then writes a *journal* (the list of files
+  to move in and to delete) and applies it. A build killed while applying leaves the journal, and
+  the next build (or `recover`) completes it before doing anything else; a build killed before the
+  journal was written leaves only a staging folder, which the next build removes. Unchanged files
+  keep their modification times, so a sync uploads only what changed.
+
+Every path passes one guard (`output_path`): nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
 
-import filecmp
+import errno
+import fcntl
+import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from dateline.errors import DatelineError
+
+JOURNAL_FORMAT = 1
+
+
+class OutputError(DatelineError):
+    """An output file could not be written (a full disk, a read-only folder): names the file and why."""
+
+    def __init__(self, relative: str, exc: OSError):
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ENOSPC:
+            reason = "no space left on the device"
+        self.relative, self.reason = relative, reason
+        super().__init__(f"could not write {relative}: {reason}; the previous site was left as it was")
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -30,6 +56,15 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
+def output_path(root: Path, relative: str) -> Path:
+    """root/relative, refusing any path that could leave root."""
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or "\\" in relative or "\0" in relative \
+            or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"refusing to write outside the output folder: {relative!r}")
+    return root / relative
+
+
 def static_files(folder: Path) -> list[tuple[str, Path]]:
     """(relative output path, source file) for every file below a static folder."""
     if not folder.is_dir():
@@ -41,97 +76,182 @@ def static_files(folder: Path) -> list[tuple[str, Path]]:
     )
 
 
-class StagedOutput:
-    """A fresh output tree next to the real one, swapped in by `commit`."""
+def file_signature(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of an output file as written: a later build notices one changed by hand."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class Changes:
+    """Site-relative output files this build created, changed or removed (`build --changes`)."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, list[str]]:
+        return {"created": sorted(self.created), "updated": sorted(self.updated), "deleted": sorted(self.deleted)}
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+def sibling(out_dir: Path, suffix: str) -> Path:
+    """A file or folder beside the output folder that belongs to it: .site.journal, .site.lock, ..."""
+    return out_dir.parent / f".{out_dir.name}.{suffix}"
+
+
+class OutputTransaction:
+    """The files of one build, staged beside the output folder and put in place by `commit`."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.staging-"))
-        self._made: set[Path] = {self.root}
+        self.fresh = not out_dir.is_dir()
+        self.staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.staging-"))
+        self._made: set[Path] = {self.staging}
 
-    def path(self, relative: str) -> Path:
-        # Slugs are validated on load; this guards the one place a path is turned into a file.
-        parts = relative.split("/")
-        escapes = any(p in ("", ".", "..") for p in parts[:-1]) or parts[-1] in (".", "..")
-        if relative.startswith("/") or "\\" in relative or escapes:
-            raise ValueError(f"refusing to write outside the output folder: {relative}")
-        return self.root / relative
-
-    def _parent_ready(self, target: Path) -> None:
+    def _stage_path(self, relative: str) -> Path:
+        target = output_path(self.staging, relative)
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
+        return target
 
-    def write(self, relative: str, data: bytes) -> None:
-        target = self.path(relative)
-        self._parent_ready(target)
-        with open(target, "wb") as handle:  # nobody reads the staging tree until commit
-            handle.write(data)
-
-    def copy(self, relative: str, source: Path) -> None:
-        target = self.path(relative)
-        self._parent_ready(target)
-        shutil.copyfile(source, target)
-
-    def commit(self, expected: set[str] | None = None) -> None:
-        os.chmod(self.root, 0o755)
-        old = None
-        if self.out_dir.exists():
-            old = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.old-"))
-            os.replace(self.out_dir, old / "site")
-        os.replace(self.root, self.out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-    def discard(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-class UpdatedOutput(StagedOutput):
-    """Changes to an existing output folder, staged beside it and applied by `commit`."""
-
-    def _unchanged(self, relative: str, data: bytes) -> bool:
+    def unchanged(self, relative: str, data: bytes) -> bool:
+        if self.fresh:
+            return False
         try:
-            with open(self.out_dir / relative, "rb") as handle:
+            with open(output_path(self.out_dir, relative), "rb") as handle:
                 return handle.read() == data
         except OSError:
             return False
 
-    def write(self, relative: str, data: bytes) -> None:
-        if not self._unchanged(self.path(relative).relative_to(self.root).as_posix(), data):
-            super().write(relative, data)
+    def write(self, relative: str, data: bytes) -> bool:
+        """Stage a file unless the output already holds these bytes; True if staged."""
+        if self.unchanged(relative, data):
+            return False
+        try:
+            with open(self._stage_path(relative), "wb") as handle:  # nobody reads staging until commit
+                handle.write(data)
+        except OSError as exc:
+            raise OutputError(relative, exc) from None
+        return True
 
-    def copy(self, relative: str, source: Path) -> None:
-        self.path(relative)  # the same guard as for pages
-        target = self.out_dir / relative
-        if not (target.is_file() and filecmp.cmp(source, target, shallow=False)):
-            super().copy(relative, source)
+    def copy(self, relative: str, source: Path) -> bool:
+        data = source.read_bytes()
+        return self.write(relative, data)
 
-    def commit(self, expected: set[str] | None = None) -> None:
-        """Move the changed files into place, then drop files and folders the site no longer has."""
-        for staged in sorted(p for p in self.root.rglob("*") if p.is_file()):
-            target = self.out_dir / staged.relative_to(self.root)
-            if target.is_dir():  # a folder where a file now goes: the new site wins
-                shutil.rmtree(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(staged, 0o644)
-            os.replace(staged, target)
-        shutil.rmtree(self.root, ignore_errors=True)
-        if expected is not None:
-            remove_unexpected(self.out_dir, expected)
+    def staged(self) -> list[str]:
+        return sorted(p.relative_to(self.staging).as_posix() for p in self.staging.rglob("*") if not p.is_dir())
+
+    def commit(self, deleted: Iterable[str] = (), *, extra: dict[str, str] | None = None) -> Changes:
+        """Put the staged files in place and delete `deleted`; returns what changed.
+
+        extra: {temporary file: final path} renamed as part of the commit (the build's saved state),
+        so the state and the output it describes move together."""
+        extra = extra or {}
+        staged = self.staged()
+        if self.fresh:
+            return self._swap_in(staged, extra)
+        existing = {r for r in staged if output_path(self.out_dir, r).exists()}
+        deleted = sorted(r for r in set(deleted) - set(staged) if output_path(self.out_dir, r).exists())
+        journal = {"format": JOURNAL_FORMAT, "staging": self.staging.name, "moves": staged, "deletes": deleted,
+                   "extra": extra}
+        write_file(sibling(self.out_dir, "journal"), json.dumps(journal).encode())
+        apply_journal(self.out_dir, journal)
+        return Changes(created=[r for r in staged if r not in existing], updated=sorted(existing), deleted=deleted)
+
+    def _swap_in(self, staged: list[str], extra: dict[str, str]) -> Changes:
+        os.chmod(self.staging, 0o755)
+        for tmp, final in extra.items():
+            os.replace(tmp, final)
+        os.replace(self.staging, self.out_dir)
+        return Changes(created=staged)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def remove_unexpected(out_dir: Path, expected: set[str]) -> None:
-    for path in sorted(out_dir.rglob("*"), reverse=True):  # children before their folders
-        relative = path.relative_to(out_dir).as_posix()
-        if path.is_dir() and not path.is_symlink():
-            if not any(path.iterdir()):
-                path.rmdir()
-        elif relative not in expected:
-            path.unlink()
+def apply_journal(out_dir: Path, journal: dict) -> None:
+    """Move staged files into place and delete the old ones. Safe to run again after a kill:
+    a file already moved is no longer in staging, a file already deleted is gone."""
+    staging = out_dir.parent / journal["staging"]
+    for relative in journal["moves"]:
+        source, target = staging / relative, output_path(out_dir, relative)
+        if not source.exists():
+            continue
+        if target.is_dir() and not target.is_symlink():  # a folder where a file now goes: the new site wins
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(source, 0o644)
+        os.replace(source, target)
+    for relative in journal["deletes"]:
+        target = output_path(out_dir, relative)
+        try:
+            target.unlink()
+        except (FileNotFoundError, IsADirectoryError):
+            continue
+        _remove_empty_folders(out_dir, target.parent)
+    for tmp, final in journal.get("extra", {}).items():
+        if Path(tmp).exists():
+            os.replace(tmp, final)
+    shutil.rmtree(staging, ignore_errors=True)
+    sibling(out_dir, "journal").unlink(missing_ok=True)
 
 
-def open_output(out_dir: Path) -> StagedOutput:
-    """A whole new tree for a first build, staged changes for a rebuild."""
-    return UpdatedOutput(out_dir) if (out_dir / "404.html").is_file() else StagedOutput(out_dir)
+def _remove_empty_folders(out_dir: Path, folder: Path) -> None:
+    while folder != out_dir and folder.is_relative_to(out_dir):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            return
+        folder = folder.parent
+
+
+def recover(out_dir: Path) -> bool:
+    """Finish what a killed build left: complete a journaled commit, drop staging and old trees.
+    Call with the output folder's lock held. True if a journal was completed."""
+    journal_path = sibling(out_dir, "journal")
+    completed = False
+    try:
+        journal = json.loads(journal_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        journal = None
+    except (OSError, ValueError):  # written by write_file, so never half a file; be safe anyway
+        journal_path.unlink(missing_ok=True)
+        journal = None
+    if journal and journal.get("format") == JOURNAL_FORMAT:
+        apply_journal(out_dir, journal)
+        completed = True
+    for pattern in (f".{out_dir.name}.staging-*", f".{out_dir.name}.old-*"):
+        for leftover in out_dir.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+    return completed
+
+
+@contextmanager
+def locked(out_dir: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock: one writer at a time, and a second build waits for the first
+    (after saying so through on_wait) instead of interleaving with it. The lock is an flock on a
+    file beside the folder, released by the kernel when its process ends, however it ends."""
+    path = sibling(out_dir, "lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            if on_wait is not None:
+                on_wait(f"another build of {out_dir} is running (pid {holder}); waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

@@ -6,6 +6,8 @@
     new.py       dateline new
     init.py      dateline init, dateline theme export
     serve.py     dateline serve
+    import_.py   dateline import (the work is dateline.importer's)
+    deploy.py    dateline deploy (the work is dateline.deploy's)
 
 Commands parse options, call the stages and print; they hold no build logic of their own.
 """

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
 from dateline.commands.common import open_config, progress_display, site_option, user_errors
-from dateline.errors import print_errors
+from dateline.errors import UsageError, print_errors
+from dateline.write import write_file
 
 
 @click.command()
@@ -17,19 +19,34 @@ from dateline.errors import print_errors
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--clean", is_flag=True,
-              help="Start afresh: drop the cache of converted articles and leftovers of interrupted builds.")
+              help="Start afresh: drop the saved build state, the converted articles and leftovers of interrupted builds.")
+@click.option("--changes", "changes_file", type=click.Path(dir_okay=False, path_type=Path),
+              help='Write {"created": [...], "updated": [...], "deleted": [...]} of output files to this JSON file.')
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, jobs: int | None,
-          clean: bool, quiet: bool) -> None:
-    """Build the site into site/ (or --out)."""
+          clean: bool, changes_file: Path | None, quiet: bool) -> None:
+    """Build the site into site/ (or --out): only pages whose inputs changed since the last build."""
     from dateline.build import build_site, remove_leftovers
 
     config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts)
+    if changes_file is not None:
+        changes_file = changes_file.resolve()
+        if changes_file.is_relative_to(config.out_dir):
+            with user_errors():
+                raise UsageError(f"--changes {changes_file} is inside the output folder; write it elsewhere")
+
+    def waiting(message: str) -> None:
+        click.echo(message, err=True)
+
     with user_errors():
         if clean:
             remove_leftovers(config)
         with progress_display(not quiet) as progress:
-            result = build_site(config, jobs=jobs, progress=progress)
+            result = build_site(config, jobs=jobs, progress=progress, on_wait=waiting)
+        if changes_file is not None:
+            write_file(changes_file, (json.dumps(result.changes.as_json(), ensure_ascii=False, indent=1) + "\n").encode())
     print_errors(result.warnings, footer=False)  # `path:line: warning: ...`, even with --quiet
     if not quiet:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
         click.echo(result.summary())

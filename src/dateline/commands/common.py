@@ -67,7 +67,7 @@ class RateColumn(ProgressColumn):
 
 
 @contextmanager
-def progress_display(enabled: bool):
+def progress_display(enabled: bool, first_stage: str = "reading"):
     """A progress bar on a terminal (stage, count, rate, time left); nothing when quiet or piped."""
     if not enabled or not err_console.is_terminal:
         yield None
@@ -75,5 +75,5 @@ def progress_display(enabled: bool):
     columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("reading", total=None)
+        task = bar.add_task(first_stage, total=None)
         yield lambda stage, done, total: bar.update(task, description=stage, completed=done, total=total)

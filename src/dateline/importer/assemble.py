@@ -21,7 +21,8 @@ from dateline.content import is_valid_slug
 from dateline.importer.bylines import from_authors, from_signoff
 from dateline.importer.existing import SiteContent
 from dateline.importer.markdown_escape import paragraphs_to_markdown
-from dateline.importer.records import ImportedArticle, ImportOptions, RawArticle, RawFileError
+from dateline.importer.places import resolve_place
+from dateline.importer.records import ImportedArticle, ImportOptions, Place, RawArticle, RawFileError
 from dateline.importer.slugs import ascii_slug, headline_slug, romanized_slug
 
 
@@ -62,6 +63,8 @@ def choose_slug(raw: RawArticle, lang: str, options: ImportOptions, *, partner_s
         slug = ascii_slug(raw.title) or romanized_slug(raw.title)
     else:
         slug = (story if is_valid_slug(story) else "") or romanized_slug(raw.title)
+    if not slug and raw.wire:  # a headline in a script without a romanization: the item's id
+        slug = ascii_slug(raw.wire.wire_id.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1])
     if not slug:
         raise RawFileError(raw.path, "cannot make a slug from the headline; pass --slug")
     return slug
@@ -86,12 +89,25 @@ def assemble(raw: RawArticle, lang: str, options: ImportOptions, config: Config,
     translations = site_translations(raw, lang, config, in_site)
     return ImportedArticle(
         raw_path=raw.path, lang=lang, title=raw.title, slug=slug, posted=raw.posted, updated=raw.updated,
-        section=options.section, tags=options.tags, dateline=byline.dateline,
+        section=options.section, tags=options.tags, dateline=byline.dateline or filed_at(raw.place, config),
         correspondents=byline.correspondents, story=story, translations=translations,
         source=raw.source, summary=raw.summary, draft=options.draft,
-        body=paragraphs_to_markdown(raw.paragraphs),
+        body=raw.markdown or paragraphs_to_markdown(raw.paragraphs),
         warnings=tuple(dict.fromkeys([*raw.warnings, *warnings, *byline.warnings])),
+        wire=raw.wire,
     )
+
+
+def filed_at(place: str, config: Config) -> Place | None:
+    """A wire item's place as a dateline: Korean names through [places]; an English name that
+    [places] gives a Korean name for gets it as `local` (one city, one dateline page)."""
+    if not place:
+        return None
+    resolved, _warning = resolve_place(place, config.places)
+    if not resolved.local:
+        local = next((name for name, english in config.places.items() if english.casefold() == place.casefold()), "")
+        return Place(resolved.city, local)
+    return resolved
 
 
 def site_translations(raw: RawArticle, lang: str, config: Config, in_site: set[str]) -> tuple[tuple[str, str], ...]:
@@ -128,7 +144,11 @@ def import_pair(first: RawArticle, second: RawArticle, options: ImportOptions, c
         key=lambda item: not is_english_headline(item[0], item[1]),
     )
     lead_slug = choose_slug(lead, lead_lang, options)
-    story = options.story or lead_slug
+    # A file of the pair that is already in the site brings its story key (writer.set_story
+    # gives it --story when that is given, so the two files always end with one key).
+    earlier = [site.same_article(lang, raw.title, raw.posted, raw.source) for raw, lang in
+               ((lead, lead_lang), (other, other_lang))]
+    story = options.story or next((e.story for e in earlier if e and e.story), "") or lead_slug
     other_slug = choose_slug(other, other_lang, options, partner_slug=lead_slug)
     return (
         assemble(lead, lead_lang, options, config, slug=lead_slug, story=story, in_site={other_lang}, warnings=lead_warn),

@@ -1,6 +1,6 @@
 """Persons and the dateline from a sign-off (or a page's byline), with the staff registry.
 
-The registry (data/staff.toml, [[person]] tables) is looked up by email, then by Korean name;
+The registry (data/staff.toml, [[person]] tables) is looked up by dateline.staff's rule (email, then name);
 a person it lacks gets a romanized name and a warning so an editor can add them.
 """
 
@@ -15,6 +15,7 @@ from dateline.importer.places import resolve_place
 from dateline.importer.records import Person, Place, SignoffEntry
 from dateline.importer.roles import role_for
 from dateline.importer.signoff import parse_signoff_line
+from dateline.staff import StaffRegistry
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,8 @@ class Byline:
 
 
 def find_staff(config: Config, *, email: str = "", local: str = "", name: str = "") -> StaffMember | None:
-    for member in config.staff:
-        if email and member.email and member.email.lower() == email.lower():
-            return member
-    for member in config.staff:
-        if local and member.local == local:
-            return member
-        if name and member.name.casefold() == name.casefold():
-            return member
-    return None
+    """The registry's person for a byline, by the rule the build's index uses (dateline.staff)."""
+    return StaffRegistry(config.staff).find(email=email, name=name, local=local)
 
 
 def from_signoff(entries: tuple[SignoffEntry, ...], config: Config) -> Byline:

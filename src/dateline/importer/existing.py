@@ -1,23 +1,22 @@
 """What the site already holds: to recognise an article imported before and to link counterparts.
 
 An article is the same article when its `source` URL is the same, or (in the same language)
-its title and posted time are. Files that cannot be read are passed over: checking them is
-`dateline build`'s and `dateline check`'s job, not import's.
+its title and posted time are; a wire item is the same item when its `wire_id` is. Files are
+read with the build's own front matter reader (dateline.frontmatter_yaml); files that cannot
+be read are passed over: checking them is `dateline build`'s and `dateline check`'s job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
-
+from dateline.config import Config
+from dateline.content import content_files
+from dateline.frontmatter_yaml import RawDocument, split_document
 from dateline.importer.stamps import parse_iso
-
-FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 @dataclass(frozen=True)
@@ -28,15 +27,20 @@ class Existing:
     posted: dt.datetime | None
     source: str
     story: str
+    wire_id: str = ""
 
 
-def read_front_matter(path: Path) -> dict:
+def read_document(path: Path) -> RawDocument | None:
+    """The file's front matter and body, or None when it cannot be read."""
     try:
-        match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-        meta = yaml.safe_load(match.group(1)) if match else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    return meta if isinstance(meta, dict) else {}
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        document, _errors = split_document(path.name, text)
+    except RecursionError:  # front matter nested hundreds deep
+        return None
+    return document
 
 
 def _moment(value, tz: ZoneInfo) -> dt.datetime | None:
@@ -54,22 +58,22 @@ class SiteContent:
         self.entries = list(entries)
 
     @classmethod
-    def scan(cls, site_dir: Path, tz: ZoneInfo) -> SiteContent:
-        content = site_dir / "content"
+    def scan(cls, config: Config) -> SiteContent:
         entries = []
-        for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
-            meta = read_front_matter(path)
-            relative = path.relative_to(site_dir)
+        for path in content_files(config):
+            document = read_document(path)
+            meta = document.meta if document else {}
+            relative = path.relative_to(config.site_dir)
             lang = relative.parts[1] if len(relative.parts) > 2 else ""
             entries.append(Existing(
                 path=relative, lang=str(meta.get("lang") or lang), title=str(meta.get("title") or ""),
-                posted=_moment(meta.get("posted"), tz), source=str(meta.get("source") or ""),
-                story=str(meta.get("story") or ""),
+                posted=_moment(meta.get("posted"), config.tz), source=str(meta.get("source") or ""),
+                story=str(meta.get("story") or ""), wire_id=str(meta.get("wire_id") or ""),
             ))
         return cls(entries)
 
     def add(self, entry: Existing) -> None:
-        self.entries.append(entry)
+        self.entries = [e for e in self.entries if e.path != entry.path] + [entry]
 
     def same_article(self, lang: str, title: str, posted: dt.datetime, source: str) -> Existing | None:
         for entry in self.entries:
@@ -81,6 +85,9 @@ class SiteContent:
 
     def with_source(self, url: str) -> Existing | None:
         return next((e for e in self.entries if url and e.source == url), None)
+
+    def with_wire_id(self, wire_id: str) -> Existing | None:
+        return next((e for e in self.entries if wire_id and e.wire_id == wire_id), None)
 
     def at(self, path: Path) -> Existing | None:
         return next((e for e in self.entries if e.path == path), None)

@@ -7,7 +7,7 @@ import glob
 from dataclasses import dataclass
 from pathlib import Path
 
-RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml"}
+RAW_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".json", ".xml", ".nitf"}
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def expand(arguments: tuple[str, ...] | list[str]) -> Inputs:
         found = _expand_one(argument)
         if not found:
             reason = "no file matches this pattern" if glob.has_magic(argument) else "no such file or folder"
-            reason = "the folder holds no raw articles (.txt, .html)" if Path(argument).is_dir() else reason
+            reason = "the folder holds no raw articles (.txt, .html, .json, .xml)" if Path(argument).is_dir() else reason
             missing.append((argument, reason))
         for path in found:
             files.setdefault(path.resolve(), path)

@@ -23,16 +23,20 @@ SPACES = re.compile(r"[ \t]+")
 
 def escape_paragraph(text: str) -> str:
     """One paragraph of plain text as one Markdown line (runs of spaces and tabs collapsed)."""
-    text = SPACES.sub(" ", text).strip()
+    return escape_line_start(escape_inline(SPACES.sub(" ", text).strip()))
+
+
+def escape_inline(text: str) -> str:
+    """Text inside a line of Markdown (spaces kept as they are): everything but the line-start rules."""
     text = EVERYWHERE.sub(lambda m: "\\" + m.group(), text)
     text = DASHES.sub("-\\\\", text)
     text = DOTS.sub("\\\\.", text)
     text = ENTITY.sub("&amp;", text)
-    text = TAG_START.sub("&lt;", text)
-    return _escape_line_start(text)
+    return TAG_START.sub("&lt;", text)
 
 
-def _escape_line_start(text: str) -> str:
+def escape_line_start(text: str) -> str:
+    """What a Markdown line needs escaped at its start only (headings, quotes, list markers)."""
     ordered = ORDERED.match(text)
     if ordered:
         return f"{ordered.group(1)}\\.{text[ordered.end():]}"

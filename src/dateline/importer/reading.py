@@ -1,5 +1,7 @@
 """Raw files -> text: UTF-8 (with or without a byte-order mark) or UTF-16 with one; saved HTML
-pages may also declare another charset (EUC-KR pages are still common). Line ends become \\n."""
+pages may also declare another charset (EUC-KR pages are still common); text saved in the
+legacy Korean encodings (CP949, EUC-KR) without saying so is recognised by charset-normalizer.
+Line ends become \\n."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ def decode(path: Path, data: bytes, *, html: bool) -> str:
     if not data.strip():
         raise RawFileError(path, "the file is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
+        text = _decode_utf16(path, data)
     else:
         text = _decode_8bit(path, data, html=html)
     if "\x00" in text:
@@ -51,7 +53,35 @@ def _decode_8bit(path: Path, data: bytes, *, html: bool) -> str:
             return data.decode(declared.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
             pass
+    legacy = _legacy_korean(data)
+    if legacy is not None:
+        return legacy
     line = data[: problem.start].count(b"\n") + 1
     raise RawFileError(
         path, f"not UTF-8 text (byte 0x{data[problem.start]:02x} on line {line}); save it as UTF-8"
     )
+
+
+def _decode_utf16(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        what = "an odd number of bytes" if len(data) % 2 else f"a broken character at byte {exc.start}"
+        raise RawFileError(path, f"starts as UTF-16 text but has {what}: the file is cut short or not UTF-16; "
+                                 f"save it again as UTF-8") from None
+
+
+# The legacy encodings Korean newsrooms still save in. Detection is statistical, so only these
+# are trusted: any other guess on bytes that are not UTF-8 is more likely wrong than right.
+KOREAN_ENCODINGS = {"cp949", "euc_kr", "johab", "iso2022_kr"}
+
+
+def _legacy_korean(data: bytes) -> str | None:
+    """The text of a file saved as CP949 or EUC-KR (detected by charset-normalizer), else None."""
+    from charset_normalizer import from_bytes  # imported on first use: most files are UTF-8
+
+    best = from_bytes(data[:MAX_BYTES], cp_isolation=sorted(KOREAN_ENCODINGS)).best()
+    if best is None or best.encoding not in KOREAN_ENCODINGS:
+        return None
+    text = str(best)
+    return text if any("\uac00" <= ch <= "\ud7a3" for ch in text) else None

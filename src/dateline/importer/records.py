@@ -14,10 +14,11 @@ from dateline.errors import DatelineError
 class RawFileError(DatelineError):
     """A raw file that cannot be read or understood; reported by name, the others still import."""
 
-    def __init__(self, path: Path | str, reason: str):
+    def __init__(self, path: Path | str, reason: str, line: int | None = None):
         self.path = str(path)
         self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        self.line = line  # for errors at a line of the raw file (invalid XML or JSON)
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
 
 
 
@@ -51,6 +52,35 @@ class RawArticle:
     translations: tuple[tuple[str, str], ...] = ()  # (language, URL) of the page's alternates
     summary: str = ""
     warnings: tuple[str, ...] = ()
+    place: str = ""  # where the item was filed (wire `located`), when no sign-off names it
+    markdown: str = ""  # the body already as Markdown (wire copy); paragraphs are then unused
+    wire: WireMeta | None = None
+
+
+@dataclass(frozen=True)
+class WireImage:
+    """The lead photo a wire item carries: a local rendition to copy, or a remote one to record."""
+
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    local_file: Path | None = None  # a rendition beside the raw file: copied next to the article
+    remote: str = ""  # a rendition's URL: recorded, never downloaded
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class WireMeta:
+    """What a wire item says about itself beyond the article: identity, version and status."""
+
+    wire_id: str
+    version: str = ""  # the item's version number, as the wire writes it
+    created: dt.datetime | None = None  # versionCreated, aware
+    status: str = "usable"  # usable, canceled or withheld
+    correction: str | None = None  # the correction's text when the wire marks this version as one
+    note: str = ""  # the editorial note (edNote)
+    image: WireImage | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +91,7 @@ class ImportOptions:
     story: str = ""
     slug: str = ""
     draft: bool = False
+    validate: bool = True  # wire files against the IPTC schemas; False makes problems warnings
 
 
 @dataclass(frozen=True)
@@ -84,6 +115,7 @@ class ImportedArticle:
     draft: bool = False
     body: str = ""  # Markdown
     warnings: tuple[str, ...] = ()
+    wire: WireMeta | None = None
 
     def relative_path(self) -> Path:
         """content/<lang>/<yyyy>/<mm>/<slug>.md, relative to the site folder."""

@@ -9,5 +9,5 @@
     hub.py       the live-reload channel's state and events
     client.py    the script added to served HTML pages
 
-The rebuilds themselves are dateline.incremental's.
+The builds themselves are dateline.build's (the same engine as `dateline build`).
 """

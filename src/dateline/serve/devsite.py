@@ -1,5 +1,8 @@
 """The site being served: built once at start, then rebuilt for each batch of changes.
 
+It builds with the same engine as `dateline build` (dateline.build.SiteBuilder), keeping the
+engine's state in memory, into a folder of its own under .dateline-cache/ (never the output
+folder that gets deployed: its pages carry this server's local URLs and, with --drafts, drafts).
 A rebuild holds the gate, so requests wait for it; a broken one changes nothing on disk, prints
 its errors exactly as `build` does and shows them in open tabs; a good one tells the tabs to
 reload (or only to swap stylesheets) and prints one line: what changed, pages written, time.
@@ -14,23 +17,22 @@ from pathlib import Path
 
 import click
 
+from dateline.build import BuildResult, SiteBuilder
+from dateline.build.bodystore import cache_dir
 from dateline.config import Config, load_config, normalize_base_url
-from dateline.errors import BuildFailed, ConfigError, ContentError, print_errors
-from dateline.incremental import IncrementalSite, Outcome
+from dateline.errors import BuildFailed, ConfigError, ContentError, DatelineError, UsageError, print_errors
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
 from dateline.serve.hub import Hub
 from dateline.serve.watch import Batch
 
-# Pages slow to render (the sitemap lists every page) are written just after the rest: tabs reload
-# at once, and a request for one of them waits until it is written.
-DEFER = frozenset({"sitemap"})
+SERVE_FOLDER = "serve"  # below .dateline-cache/: where the dev server builds
 
 
 @dataclass(frozen=True)
 class Settings:
     site_dir: Path
-    out_dir: Path | None
+    out_dir: Path | None  # None: a folder of the server's own below .dateline-cache/
     drafts: bool
     base_url: str | None  # --base-url, or None: http://HOST:PORT plus the config's path
     origin: str  # http://127.0.0.1:8000
@@ -38,7 +40,11 @@ class Settings:
 
 
 def serving_config(settings: Settings) -> Config:
-    config = load_config(settings.site_dir, base_url=settings.base_url, out_dir=settings.out_dir, drafts=settings.drafts)
+    config = load_config(settings.site_dir, base_url=settings.base_url, drafts=settings.drafts)
+    out_dir = settings.out_dir or cache_dir(config) / SERVE_FOLDER
+    if out_dir == config.out_dir:
+        raise UsageError(f"serve builds into a folder of its own, never the deployable output folder {out_dir}")
+    config = replace(config, out_dir=out_dir)
     if settings.base_url:
         return config
     return replace(config, base_url=normalize_base_url(settings.origin + config.base_path, "serve"))
@@ -47,14 +53,14 @@ def serving_config(settings: Settings) -> Config:
 class DevSite:
     def __init__(self, settings: Settings, gate: Gate, hub: Hub):
         self.settings, self.gate, self.hub = settings, gate, hub
-        self.site: IncrementalSite | None = None
+        self.site: SiteBuilder | None = None
         self.config: Config | None = None
         self.broken_config = False
         self.needs_full = False
 
     def served(self) -> Served:
         if self.config is None:  # the config never loaded: serve what an earlier build left
-            return Served(self.settings.out_dir or self.settings.site_dir / "site", "/")
+            return Served(self.settings.out_dir or self.settings.site_dir / ".dateline-cache" / SERVE_FOLDER, "/")
         return Served(self.config.out_dir, self.config.base_path)
 
     def start(self) -> bool:
@@ -62,8 +68,8 @@ class DevSite:
         started = time.perf_counter()
         ok = self._guarded(self._full_build, "start")
         if ok:
-            pages = len(self.site.state.pages)
-            click.echo(f"Built {pages:,} pages from {len(self.site.state.index.articles):,} articles "
+            index = self.site.state.index
+            click.echo(f"Built {len(index.pages):,} pages from {len(index.articles):,} articles "
                        f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}")
         return ok
 
@@ -73,41 +79,28 @@ class DevSite:
         if self.site is not None:
             self.site.jobs = 1
 
-    def _full_build(self) -> Outcome:
+    def _full_build(self) -> BuildResult:
         self.config = serving_config(self.settings)
-        cache = self.site.body_cache if self.site else None
-        self.site = IncrementalSite(self.config, jobs=self.settings.jobs, body_cache=cache)
+        self.site = SiteBuilder(self.config, jobs=self.settings.jobs, persist=False)
         self.broken_config = self.needs_full = False
         return self.site.build()
 
     def apply(self, batch: Batch) -> None:
         started = time.perf_counter()
-        outcome = None
+        result = None
 
-        def rebuild() -> Outcome:
-            nonlocal outcome
+        def rebuild() -> BuildResult:
+            nonlocal result
             if batch.config or self.broken_config or self.needs_full or self.site is None:
-                outcome = self._full_build()
+                result = self._full_build()
             else:
-                outcome = self.site.rebuild(batch.change, defer=DEFER)
-            self.gate.hold(p.output for p, _ in outcome.deferred)
-            return outcome
+                result = self.site.build(batch.change)
+            return result
 
         if not self._guarded(rebuild, "rebuild"):
             return
-        self.hub.built(_stylesheets(self.config, outcome), changed=bool(outcome.written or outcome.removed or outcome.full))
-        late = self._finish(outcome)
-        say(summary_line(batch, outcome, late, time.perf_counter() - started))
-
-    def _finish(self, outcome: Outcome) -> int:
-        try:
-            return len(self.site.finish(outcome)) if outcome.deferred else 0
-        except BuildFailed as failed:
-            print_errors(failed.errors)
-            self.hub.failed(failed.errors)
-            return 0
-        finally:
-            self.gate.release(p.output for p, _ in outcome.deferred)
+        self.hub.built(_stylesheets(self.config, result), changed=bool(result.changes) or result.full)
+        say(summary_line(batch, result, time.perf_counter() - started))
 
     def _guarded(self, work, stage: str) -> bool:
         """Run a build under the gate; report broken sources (and our own bugs) without dying."""
@@ -122,6 +115,10 @@ class DevSite:
             print_errors([exc.error], footer=False)
             self.broken_config = True
             self.hub.failed([exc.error])
+        except DatelineError as exc:  # a usage problem in the config (an output folder it may not use)
+            click.echo(f"error: {exc}", err=True)
+            self.broken_config = True
+            self.hub.failed([ContentError("dateline.toml", 1, str(exc))])
         except Exception as exc:  # a bug of ours: say so, keep serving, start afresh next time
             traceback.print_exc()
             self.needs_full = True
@@ -137,21 +134,22 @@ def say(line: str) -> None:
         pass
 
 
-def _stylesheets(config: Config, outcome: Outcome) -> list[str] | None:
+def _stylesheets(config: Config, result: BuildResult) -> list[str] | None:
     """URL paths of the changed stylesheets, when nothing but stylesheets changed."""
-    if outcome.full or outcome.removed or outcome.deferred or not outcome.written:
+    changes = result.changes
+    written = changes.created + changes.updated
+    if result.full or changes.deleted or not written or not all(name.endswith(".css") for name in written):
         return None
-    if not all(name.endswith(".css") for name in outcome.written):
-        return None
-    return [config.base_path + name for name in outcome.written]
+    return [config.base_path + name for name in written]
 
 
-def summary_line(batch: Batch, outcome: Outcome, late: int, seconds: float) -> str:
+def summary_line(batch: Batch, result: BuildResult, seconds: float) -> str:
     names = ", ".join(batch.names[:3]) + (f" and {len(batch.names) - 3} more" if len(batch.names) > 3 else "")
-    written = len(outcome.written) + late
-    what = "full rebuild" if outcome.full else f"{written:,} file{'s' if written != 1 else ''} written"
-    if outcome.full:
+    changes = result.changes
+    written = len(changes.created) + len(changes.updated)
+    what = "full rebuild" if result.full else f"{written:,} file{'s' if written != 1 else ''} written"
+    if result.full:
         what += f", {written:,} files"
-    if outcome.removed:
-        what += f", {len(outcome.removed):,} removed"
+    if changes.deleted:
+        what += f", {len(changes.deleted):,} removed"
     return f"{time.strftime('%H:%M:%S')} {names or 'sources'} changed: {what} in {seconds:.3f} s"

@@ -19,8 +19,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from dateline.build import Change
 from dateline.config import CONFIG_NAME
-from dateline.incremental import Change
 
 QUIET = 0.06
 MAX_WAIT = 1.5

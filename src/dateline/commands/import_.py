@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from dateline.config import Config, load_config
+from dateline.commands.common import open_config, site_option
+from dateline.config import Config
 from dateline.content import is_valid_slug
-from dateline.errors import ConfigError, UsageError, print_errors
 from dateline.importer.inputs import expand
 from dateline.importer.records import ImportOptions
 from dateline.importer.run import run_import
@@ -17,10 +17,10 @@ from dateline.importer.writer import Outcome
 
 
 @click.command("import")
-@click.argument("raw", nargs=-1, required=True)
-@click.option("--site", "site_dir", default=".", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="The site's root folder (where dateline.toml is).")
-@click.option("--lang", help="The edition (a configured language code) of files that do not tell.")
+@click.argument("raw", nargs=-1)
+@site_option
+@click.option("--lang", help="The edition (a configured language code) of files that do not tell, or that are "
+                             "in a language that is not one of the site's editions.")
 @click.option("--section", default="", help="Section for every imported article, e.g. World.")
 @click.option("--tags", default="", help="Comma-separated tags for every imported article.")
 @click.option("--story", default="", help="Story key: links the article to its other-language counterparts.")
@@ -29,13 +29,29 @@ from dateline.importer.writer import Outcome
 @click.option("--draft", is_flag=True, help="Mark the imported articles draft: true.")
 @click.option("--force", is_flag=True, help="Overwrite existing files and re-import articles imported before.")
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
-def import_command(raw, site_dir, lang, section, tags, story, slug, pair, draft, force, dry_run) -> None:
-    """Convert raw articles (edition page text, saved HTML pages) into content/<lang>/<yyyy>/<mm>/<slug>.md.
+@click.option("--no-validate", is_flag=True, help="Import wire files that break the IPTC schemas (with a warning).")
+@click.option("--watch", "inbox", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep running: import every file dropped into INBOX, then move it to INBOX/done/ "
+                   "(or INBOX/failed/ with a .error file).")
+def import_command(raw, site_dir, lang, section, tags, story, slug, pair, draft, force, dry_run, no_validate,
+                   inbox) -> None:
+    """Convert raw articles into content/<lang>/<yyyy>/<mm>/<slug>.md.
 
-    RAW may be files, folders (searched for .txt and .html files) and glob patterns.
+    RAW may be files, folders (searched for .txt, .html, .json and .xml files) and glob patterns:
+    either edition's page text, saved HTML pages, and IPTC wire files (ninjs 1.x, 2.x, 3.x JSON
+    and NewsML-G2 XML), each recognised by its content.
     """
-    config = _config(site_dir)
-    options = _options(config, lang, section, tags, story, slug, draft)
+    config = open_config(site_dir)
+    options = _options(config, lang, section, tags, story, slug, draft, not no_validate)
+    if inbox is not None:
+        if raw or pair or slug or dry_run:
+            raise click.UsageError("--watch takes no RAW files and no --pair, --slug or --dry-run: "
+                                   "it imports what arrives in INBOX")
+        from dateline.importer.watch import watch_inbox
+
+        sys.exit(watch_inbox(inbox, options, config, force=force, report=report))
+    if not raw:
+        raise click.UsageError("Missing argument 'RAW...': give the raw files to import (or --watch INBOX)")
     inputs = expand(raw)
     _check_counts(inputs.files, inputs.missing, pair, slug)
     outcomes = run_import(list(inputs.files), options, config, pair=pair, force=force, dry_run=dry_run)
@@ -45,19 +61,8 @@ def import_command(raw, site_dir, lang, section, tags, story, slug, pair, draft,
         sys.exit(1)
 
 
-def _config(site_dir: Path) -> Config:
-    try:
-        return load_config(site_dir)
-    except ConfigError as exc:
-        print_errors([exc.error], footer=False)
-        sys.exit(1)
-    except UsageError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-
-
 def _options(config: Config, lang: str | None, section: str, tags: str, story: str, slug: str,
-             draft: bool) -> ImportOptions:
+             draft: bool, validate: bool) -> ImportOptions:
     if lang and config.language(lang) is None:
         codes = ", ".join(language.code for language in config.languages)
         raise click.BadParameter(f"{lang!r} is not one of this site's languages ({codes})", param_hint="--lang")
@@ -66,7 +71,8 @@ def _options(config: Config, lang: str | None, section: str, tags: str, story: s
     if story != story.strip() or "\n" in story:
         raise click.BadParameter("a story key is one line without surrounding spaces", param_hint="--story")
     tag_list = tuple(dict.fromkeys(t.strip() for t in tags.split(",") if t.strip()))
-    return ImportOptions(lang=lang or "", section=section.strip(), tags=tag_list, story=story, slug=slug, draft=draft)
+    return ImportOptions(lang=lang or "", section=section.strip(), tags=tag_list, story=story, slug=slug, draft=draft,
+                         validate=validate)
 
 
 def _check_counts(files, missing, pair: bool, slug: str) -> None:
@@ -77,12 +83,12 @@ def _check_counts(files, missing, pair: bool, slug: str) -> None:
         raise click.UsageError(f"--slug names one article, but {count} raw files were given")
 
 
-def report(outcomes: list[Outcome], *, dry_run: bool) -> None:
+def report(outcomes: list[Outcome], *, dry_run: bool, summary_line: bool = True) -> None:
     """One line per input (warnings under it), file text in a dry run, and a summary."""
     out = _console()
     for outcome in outcomes:
         if outcome.status == "failed":
-            out.line(f"error: {outcome.raw_path}: {outcome.message}", style="bold red", err=True)
+            out.line(f"error: {where(outcome)}: {outcome.message}", style="bold red", err=True)
             continue
         style = "green" if outcome.status == "imported" else "yellow"
         label = "" if outcome.status == "imported" else "skipped "
@@ -91,7 +97,12 @@ def report(outcomes: list[Outcome], *, dry_run: bool) -> None:
             out.line(f"  warning: {warning}", style="yellow")
         if dry_run and outcome.text:
             out.text(outcome.text)
-    out.line(summary(outcomes, dry_run=dry_run), style="bold")
+    if summary_line:
+        out.line(summary(outcomes, dry_run=dry_run), style="bold")
+
+
+def where(outcome: Outcome) -> str:
+    return f"{outcome.raw_path}:{outcome.line}" if outcome.line else str(outcome.raw_path)
 
 
 def summary(outcomes: list[Outcome], *, dry_run: bool) -> str:

@@ -1,0 +1,175 @@
+"""Converted article bodies, kept between builds in one SQLite file under .dateline-cache/.
+
+Converting Markdown is the largest part of a cold build; a rebuild converts only the articles
+whose files changed. Bodies are looked up when a page needs them, so a build never holds every
+body in memory; the summaries list pages show are small and are kept in memory.
+
+The store is an optimisation only: a missing or damaged file is replaced and everything is
+converted again. Each row is keyed by the article file's digest and the converter's own
+fingerprint, so a new version of Python-Markdown or of our extensions starts afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import markdown as python_markdown
+
+from dateline import bodies, typography
+from dateline.config import Config
+
+CACHE_DIR = ".dateline-cache"
+STORE_NAME = "bodies.sqlite"
+
+
+def _converter_fingerprint() -> str:
+    """Changes whenever Python-Markdown or our conversion code does."""
+    digest = hashlib.blake2b(python_markdown.__version__.encode(), digest_size=8)
+    for module in (bodies, typography):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+CONVERTER = _converter_fingerprint()
+
+
+def cache_dir(config: Config) -> Path:
+    return config.site_dir / CACHE_DIR
+
+
+class BodyStore:
+    """digest -> (body HTML, first-paragraph summary). Opened lazily, once per process, so forked
+    workers each get a connection of their own."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    @classmethod
+    def for_site(cls, config: Config) -> BodyStore:
+        return cls(cache_dir(config) / STORE_NAME)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = self._open()
+            self._pid = os.getpid()
+        return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError:  # damaged: start afresh
+            self.path.unlink(missing_ok=True)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL)")
+        db.execute("SELECT count(*) FROM bodies WHERE key = ''").fetchone()  # raises now if the file is damaged
+        return db
+
+    @staticmethod
+    def key(digest: str) -> str:
+        return f"{CONVERTER}:{digest}"
+
+    def html(self, digest: str) -> str | None:
+        row = self.db.execute("SELECT html FROM bodies WHERE key = ?", (self.key(digest),)).fetchone()
+        return row[0] if row else None
+
+    def has(self, digest: str) -> bool:
+        return self.db.execute("SELECT 1 FROM bodies WHERE key = ?", (self.key(digest),)).fetchone() is not None
+
+    def summaries(self, digests: Iterable[str]) -> dict[str, str]:
+        """digest -> summary for those of `digests` the store has."""
+        wanted = list(dict.fromkeys(digests))
+        found: dict[str, str] = {}
+        prefix = len(CONVERTER) + 1
+        for start in range(0, len(wanted), 500):
+            chunk = [self.key(d) for d in wanted[start:start + 500]]
+            marks = ",".join("?" * len(chunk))
+            for key, summary in self.db.execute(f"SELECT key, summary FROM bodies WHERE key IN ({marks})", chunk):
+                found[key[prefix:]] = summary
+        return found
+
+    def add(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """(digest, html, summary) rows, in one transaction."""
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)",
+                           ((self.key(d), html, summary) for d, html, summary in rows))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def keep_only(self, digests: Iterable[str]) -> None:
+        """Forget bodies of deleted and replaced versions (and of other converters)."""
+        db = self.db
+        live = {self.key(d) for d in digests}
+        stale = [key for (key,) in db.execute("SELECT key FROM bodies") if key not in live]
+        if len(stale) > max(100, len(live) // 10):  # now and then, not on every build
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM bodies WHERE key = ?", ((k,) for k in stale))
+            db.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+
+class Bodies(Mapping):
+    """source -> body HTML for the articles of one index, read from the store when a page needs it."""
+
+    def __init__(self, store: BodyStore, digests: Mapping[str, str]):
+        self.store = store
+        self.digests = digests  # source -> file digest
+
+    def __getitem__(self, source: str) -> str:
+        html = self.store.html(self.digests[source])
+        if html is None:
+            raise KeyError(source)
+        return html
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+
+class Summaries(Mapping):
+    """source -> first-paragraph summary, read from the store the first time a list shows it."""
+
+    def __init__(self, store: BodyStore, digests: Mapping[str, str]):
+        self.store = store
+        self.digests = digests
+        self._known: dict[str, str] = {}
+
+    def __getitem__(self, source: str) -> str:
+        if source not in self._known:
+            digest = self.digests[source]
+            self._known[source] = self.store.summaries([digest]).get(digest, "")
+        return self._known[source]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+
+def convert(text: str) -> tuple[str, str]:
+    """(body HTML, summary) of one article's Markdown body."""
+    html = bodies.render_markdown(text)
+    return html, bodies.first_paragraph_text(html)

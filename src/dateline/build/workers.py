@@ -1,0 +1,130 @@
+"""Spreading a build's two heavy steps, reading+converting articles and rendering pages, over
+forked worker processes. Workers inherit what they need (the config, the index, the output
+transaction) through the fork instead of unpickling it, and write rendered pages straight into
+the transaction's staging folder."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from dateline.build.bodystore import BodyStore, convert
+from dateline.build.sources import signature
+from dateline.config import Config
+from dateline.content import Article, load_article
+from dateline.errors import BuildFailed, ContentError
+from dateline.index import Page
+from dateline.render import Renderer
+from dateline.write import OutputTransaction
+
+# Below this many items a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+_SHARED: dict = {}  # what forked workers inherit: set before the pool starts
+
+
+def _quiet_worker() -> None:
+    # Ctrl-C reaches the whole process group: the parent reports it; a worker just ends.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(jobs: int):
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+
+
+ReadResult = tuple[str, Article | None, list[ContentError], tuple | None, tuple[str, str] | None]
+
+
+def read_one(config: Config, source: str, store: BodyStore) -> ReadResult:
+    """(source, article without its body, errors, stat signature, (html, summary) if the store lacked it)."""
+    path = config.site_dir / source
+    sig = signature(path)
+    try:
+        article, errors = load_article(config, path)
+    except OSError as exc:
+        return source, None, [ContentError(source, 1, f"could not read: {exc.strerror or exc}")], sig, None
+    if article is None:
+        return source, None, errors, sig, None
+    converted = None if store.has(article.digest) else convert(article.body)
+    return source, replace(article, body=""), errors, sig, converted
+
+
+def _read_chunk(sources: list[str]) -> list[ReadResult]:
+    config, store = _SHARED["config"], _SHARED["store"]
+    return [read_one(config, source, store) for source in sources]
+
+
+def read_articles(config: Config, paths: list[str], store: BodyStore, jobs: int,
+                  progress: Progress | None) -> Iterable[ReadResult]:
+    """Read the files and convert the bodies the store lacks, in order of completion."""
+    total = len(paths)
+    if jobs == 1 or total < PARALLEL_THRESHOLD:
+        for done, path in enumerate(paths, 1):
+            yield read_one(config, path, store)
+            if progress and (done % 100 == 0 or done == total):
+                progress("reading", done, total)
+        return
+    size = max(10, min(200, total // (jobs * 8)))
+    chunks = [paths[i:i + size] for i in range(0, total, size)]
+    _SHARED.update(config=config, store=store)
+    try:
+        with _pool(jobs) as pool:
+            done = 0
+            for results in pool.imap_unordered(_read_chunk, chunks):
+                done += len(results)
+                if progress:
+                    progress("reading", done, total)
+                yield from results
+    finally:
+        _SHARED.clear()
+
+
+def _render_chunk(pages: list[Page]) -> tuple[list[str], list[ContentError]]:
+    renderer: Renderer = _SHARED["renderer"]
+    txn: OutputTransaction = _SHARED["txn"]
+    staged = []
+    for page in pages:
+        try:
+            if txn.write(page.output, renderer.render(page)):
+                staged.append(page.output)
+        except BuildFailed as failed:
+            return staged, failed.errors
+    return staged, []
+
+
+def render_pages(renderer: Renderer, pages: list[Page], txn: OutputTransaction, jobs: int,
+                 progress: Progress | None) -> list[str]:
+    """Render pages into the transaction; returns the outputs staged (whose bytes changed).
+    Raises BuildFailed with every template error found."""
+    total = len(pages)
+    _SHARED.update(renderer=renderer, txn=txn)
+    errors: list[ContentError] = []
+    staged: list[str] = []
+    try:
+        if jobs == 1 or total < PARALLEL_THRESHOLD:
+            for start in range(0, total, 200):
+                chunk_staged, chunk_errors = _render_chunk(pages[start:start + 200])
+                staged += chunk_staged
+                errors += chunk_errors
+                if progress:
+                    progress("rendering", min(start + 200, total), total)
+        else:
+            size = max(20, total // (jobs * 16))
+            chunks = [pages[i:i + size] for i in range(0, total, size)]
+            with _pool(jobs) as pool:
+                done = 0
+                for (chunk_staged, chunk_errors), chunk in zip(pool.imap(_render_chunk, chunks), chunks, strict=True):
+                    staged += chunk_staged
+                    errors += chunk_errors
+                    done += len(chunk)
+                    if progress:
+                        progress("rendering", done, total)
+    finally:
+        _SHARED.clear()
+    if errors:
+        raise BuildFailed(errors)
+    return staged
