@@ -72,7 +72,7 @@ class LiveServer:
     def raw(self, request_line: str) -> tuple[int, bytes]:
         """Send a request line exactly as written; (status, whole response)."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as sock:
-            sock.sendall(f"{request_line}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode("latin-1"))
+            sock.sendall(f"{request_line}\r\nHost: 127.0.0.1:{self.port}\r\nConnection: close\r\n\r\n".encode("latin-1"))
             data = b""
             while chunk := sock.recv(65536):
                 data += chunk

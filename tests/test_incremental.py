@@ -14,7 +14,7 @@ from dateline.build import Change, SiteBuilder
 from dateline.build.engine import INDEX_FIELDS
 from dateline.config import load_config
 from dateline.content import Article, ImageRef, Person, Place
-from dateline.errors import BuildFailed
+from dateline.errors import BuildFailed, ContentError
 from dateline.index import build_index
 from dateline.scaffold import init_site
 
@@ -142,7 +142,8 @@ def test_build_index_reads_only_the_index_fields(tmp_path):
     changes = {"title": "Other", "updated": dt.datetime(2024, 6, 1, tzinfo=tz), "body": "Else.", "body_line": 9,
                "digest": "zz", "translations": (("fr", "https://fr.example/"),), "summary": "S",
                "source_url": "https://example.org/", "extra": {"k": 1}, "key_lines": {"title": 7},
-               "kind": "analysis", "wire_id": "urn:wire:1", "image": ImageRef("photo.jpg", "A photo", 3)}
+               "kind": "analysis", "wire_id": "urn:wire:1", "image": ImageRef("photo.jpg", "A photo", 3),
+               "warnings": (ContentError("content/en/a1.md", 2, "warning: dropped"),)}
     assert sorted(changes) == sorted(others), "a new Article field: decide whether build_index reads it"
     now = dt.datetime(2024, 6, 1, tzinfo=tz)
     index, _ = build_index(config, articles, now)

@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from lxml import etree
+
 from dateline.build import collect_static, load_site
 from dateline.build.sources import signature
 from dateline.build.state import load_state
@@ -52,12 +54,13 @@ def check_site(config: Config, now: dt.datetime | None = None, *, base_url_given
     if not config.out_dir.is_dir():
         return [ContentError(_shown(config, config.out_dir), 1, "no built site here: run `dateline build` first")], []
     build_errors, built, stale = check_build(config, base_url_given, drafts_given)
+    xml_errors = check_xml(config)
     try:
         index = load_site(built, now)
     except BuildFailed as failed:
-        return failed.errors + build_errors + check_links(built), stale
+        return failed.errors + build_errors + check_links(built) + xml_errors, stale
     vanishing, warnings = vanishing_urls(built, index)
-    return build_errors + check_links(built) + vanishing, stale + warnings + edition_gaps(index)
+    return build_errors + check_links(built) + xml_errors + vanishing, stale + warnings + edition_gaps(index)
 
 
 def check_build(config: Config, base_url_given: bool, drafts_given: bool
@@ -182,6 +185,24 @@ def check_links(config: Config) -> list[ContentError]:
     errors = []
     for page in sorted(out.rglob("*.html")):
         errors.extend(_page_link_errors(config, page))
+    return errors
+
+
+def check_xml(config: Config) -> list[ContentError]:
+    """Every feed and sitemap (every .xml file) of the built site must be well-formed XML: a
+    reader or a crawler drops one that is not, whole."""
+    out = config.out_dir
+    if not out.is_dir():
+        return []
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    errors = []
+    for file in sorted(out.rglob("*.xml")):
+        try:
+            etree.parse(str(file), parser)
+        except etree.XMLSyntaxError as exc:
+            errors.append(ContentError(_shown(config, file), exc.lineno or 1, f"not well-formed XML: {exc.msg}"))
+        except OSError as exc:
+            errors.append(ContentError(_shown(config, file), 1, f"could not read: {exc}"))
     return errors
 
 

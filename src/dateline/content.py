@@ -1,15 +1,23 @@
-"""Stage 2: read content/<lang>/**/*.md into validated, frozen Article records."""
+"""Stage 2: read content/<lang>/**/*.md into validated, frozen Article records.
+
+Bad input is reported, never raised: every problem becomes a `ContentError` at its file and
+line. Characters no output can carry are dropped with a warning instead (`Article.warnings`):
+one stray control character in wire copy must not take a story down.
+"""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import os
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from dateline.characters import INVALID_CHARACTERS, describe_characters
 from dateline.config import Config
 from dateline.errors import ContentError
 from dateline.frontmatter_yaml import RawDocument, split_document
@@ -22,6 +30,16 @@ KNOWN_KEYS = (
 # `kind` values: the label readers see, and the JSON-LD type (render.NEWS_TYPES).
 KINDS = ("news", "analysis", "opinion", "editorial", "review", "interview")
 
+
+# Limits that keep one hostile file from exhausting the build (see docs/robustness.md).
+EARLIEST_YEAR, LATEST_YEAR = 1000, 9999  # four-digit years: URL dates, RFC 3339 in feeds and sitemaps
+MAX_URL_PART_BYTES = 200  # a slug or a term's slug is a folder name: file systems stop at 255 bytes
+MAX_LIST_DEPTH = 50  # Python-Markdown recurses per nested list level and fails near 200
+# Python-Markdown's inline stage is slow on two shapes of paragraph: each inline match rebuilds
+# the paragraph's text (quadratic in matches), and each '[' is matched by a scan in Python to its
+# ']' (to the end of the paragraph when there is none). Both are bounded before conversion.
+MAX_INLINE_MARKUP = 2_000  # tags, links, entities, code spans and emphasis in one paragraph
+MAX_SCAN = 2_000_000  # characters those scans cover in one file (about two seconds)
 
 @dataclass(frozen=True)
 class Place:
@@ -90,6 +108,8 @@ class Article:
     image: ImageRef | None = None  # the lead photo
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     key_lines: dict = field(default_factory=dict, compare=False, hash=False)  # front matter key -> line
+    # Problems fixed on load (characters dropped): printed by the build, not fatal.
+    warnings: tuple[ContentError, ...] = field(default=(), compare=False, hash=False)
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
@@ -120,9 +140,17 @@ def is_valid_slug(slug: str) -> bool:
     return bool(slug) and all(ch.isalnum() or ch == "-" for ch in slug)
 
 
+ARTICLE_SUFFIXES = (".md", ".markdown")
+
+
+def is_article_name(name: str) -> bool:
+    """Which file names are articles: *.md and *.markdown, in any case (story.MD too)."""
+    return name.lower().endswith(ARTICLE_SUFFIXES)
+
+
 def is_content_file(config: Config, path: Path) -> bool:
     """The one rule for what is an article file: a Markdown file anywhere below content/."""
-    return path.suffix == ".md" and path.is_relative_to(config.content_dir)
+    return is_article_name(path.name) and path.is_relative_to(config.content_dir)
 
 
 def content_sources(config: Config) -> list[str]:
@@ -131,7 +159,7 @@ def content_sources(config: Config) -> list[str]:
     found = []
     site = len(str(config.site_dir)) + 1
     for folder, _, names in os.walk(config.content_dir):
-        found.extend(f"{folder}/{name}"[site:] for name in names if name.endswith(".md"))
+        found.extend(f"{folder}/{name}"[site:] for name in names if is_article_name(name))
     return sorted(found)
 
 
@@ -156,7 +184,12 @@ def relative_source(config: Config, path: Path) -> str:
 
 def load_article(config: Config, path: Path) -> tuple[Article | None, list[ContentError]]:
     source = relative_source(config, path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise  # gone between listing and reading: the caller forgets it
+    except OSError as exc:
+        return None, [ContentError(source, 1, f"could not read the file: {exc.strerror or exc}")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -169,11 +202,31 @@ def load_article(config: Config, path: Path) -> tuple[Article | None, list[Conte
         where = f"the folder content/{folder_lang}/" if folder_lang else "content/ itself"
         message = f"{where} is not a configured language; articles go in content/<lang>/ for one of: {codes}"
         return None, [ContentError(source, 1, message)]
+    text, warnings = _drop_invalid_characters(source, text)
     document, errors = split_document(source, text)
     if document is None:
         return None, errors
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return _article(config, source, folder_lang, path.stem, document, digest)
+    article, errors = _article(config, source, folder_lang, path.stem, document, digest)
+    errors += body_errors(source, document.body, document.body_line)
+    if errors:
+        return None, errors
+    meta_warnings = [ContentError(source, document.key_lines.get(key, 1), message) for key, message in document.dropped]
+    return replace(article, warnings=tuple(warnings + meta_warnings)), []
+
+
+def _drop_invalid_characters(source: str, text: str) -> tuple[str, list[ContentError]]:
+    """The text without characters no output can carry, and a warning for each line that had some."""
+    if not INVALID_CHARACTERS.search(text):
+        return text, []
+    warnings = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        found = INVALID_CHARACTERS.findall(line)
+        if found:
+            warnings.append(ContentError(source, number, f"warning: dropped {describe_characters(found)}"))
+            lines[number - 1] = INVALID_CHARACTERS.sub("", line)
+    return "\n".join(lines), warnings
 
 
 class _Fields:
@@ -224,6 +277,8 @@ def _article(config, source, folder_lang, stem, document, digest):
     if not is_valid_slug(slug):
         origin = "'slug'" if "slug" in f.meta else f"the file name {stem!r} (used as slug)"
         f.error("slug", f"{origin} may hold only letters, digits and '-', got {slug!r}")
+    elif _too_long(slug):
+        f.error("slug", f"the slug is too long to make a URL from (at most {MAX_URL_PART_BYTES} bytes)")
     draft = f.meta.get("draft", False)
     if not isinstance(draft, bool):
         f.error("draft", "'draft' must be true or false")
@@ -247,7 +302,7 @@ def _article(config, source, folder_lang, stem, document, digest):
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
         key_lines=dict(document.key_lines),
     )
-    return (None, f.errors) if f.errors else (article, [])
+    return article, f.errors
 
 
 def _check_url_names(f: _Fields) -> None:
@@ -262,6 +317,12 @@ def _check_url_names(f: _Fields) -> None:
             value = value.get("city")
         if isinstance(value, str) and value.strip() and not slugify(value):
             f.error(key, f"'{key}' value {value!r} has no letter or digit to make a URL from")
+        elif isinstance(value, str) and _too_long(slugify(value)):
+            f.error(key, f"'{key}' value is too long to make a URL from (at most {MAX_URL_PART_BYTES} bytes)")
+
+
+def _too_long(url_part: str) -> bool:
+    return len(url_part.encode("utf-8")) > MAX_URL_PART_BYTES
 
 
 def _when(f: _Fields, key: str, config: Config, required: bool = False) -> dt.datetime | None:
@@ -290,7 +351,15 @@ def _moment(f: _Fields, key: str, name: str, value: object, config: Config) -> d
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=config.tz)
-    return moment.astimezone(config.tz)
+    try:
+        moment = moment.astimezone(config.tz)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before year 1 in UTC
+        moment = None
+    if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        f.error(key, f"'{key}' is outside the dates the site can show (years {EARLIEST_YEAR} to {LATEST_YEAR} "
+                     f"in the site's timezone): {value.isoformat() if isinstance(value, dt.date) else value}")
+        return None
+    return moment
 
 
 def _tags(f: _Fields) -> tuple[str, ...]:
@@ -336,6 +405,11 @@ def _correspondents(f: _Fields) -> tuple[Person, ...]:
                     f"correspondent #{number} must be a name or a mapping with 'name' (and local, email, role as text)")
         elif person.email and "@" not in person.email:
             f.error("correspondents", f"correspondent #{number} has an email without '@': {person.email!r}")
+        elif not slugify(person.name):
+            f.error("correspondents",
+                    f"correspondent #{number} {person.name!r} has no letter or digit to make a URL from")
+        elif _too_long(slugify(person.name)):
+            f.error("correspondents", f"correspondent #{number}'s name is too long to make a URL from")
         else:
             people.append(person)
     return tuple(people)
@@ -395,11 +469,19 @@ def _focus(f: _Fields, value: object) -> tuple[float, float] | None:
         f.error("image", f"'image.focus' must be [x, y], fractions of the width and height from 0 to 1, got {value!r}")
         return None
     return (float(numbers[0]), float(numbers[1]))
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host that urllib can take apart (not `http://[::1`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number below 65536
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _url(f: _Fields, key: str) -> str:
     url = f.text(key)
-    if url and urlsplit(url).scheme not in ("http", "https"):
+    if url and not is_web_url(url):
         f.error(key, f"'{key}' must be an absolute http(s) URL, got {url!r}")
         return ""
     return url
@@ -414,7 +496,7 @@ def _translations(f: _Fields, config: Config, lang: str) -> tuple[tuple[str, str
         return ()
     pairs = []
     for code, url in sorted(value.items(), key=lambda kv: str(kv[0])):
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        if not isinstance(url, str) or not is_web_url(url):
             f.error("translations", f"translation {code!r} must be an absolute http(s) URL")
         elif code == lang:
             f.error("translations", f"translation {code!r} is this article's own language")
@@ -512,3 +594,87 @@ def alias_path(alias: str) -> str | None:
     if not path.endswith("/") and "." not in segments[-1]:
         path += "/"
     return path
+# ---- bodies that would take Python-Markdown too long, or too deep -----------------------
+
+FENCE = re.compile(r"[ \t]*(```|~~~)")
+LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+QUOTES = re.compile(r"(?:>[ \t]?)+")
+INLINE_MARKUP = re.compile(r"[<\[&`*_\\]")
+BRACKETS = re.compile(r"[\[\]]")
+# An HTML tag's regular expression runs in C: its scans cost a tenth of a '['.
+TAG_SCAN_WEIGHT = 0.1
+
+
+def body_errors(source: str, body: str, first_line: int) -> list[ContentError]:
+    """Lists or quotes nested deeper than Python-Markdown can recurse, and inline markup it would
+    take minutes to convert: each an error at its line, before conversion."""
+    errors, scanned = [], 0
+    for line, text, depth in _blocks(body, first_line):
+        if depth > MAX_LIST_DEPTH and not errors:
+            errors.append(ContentError(source, line, f"lists or quotes nested {depth} levels deep; at most {MAX_LIST_DEPTH}"))
+        markup = len(INLINE_MARKUP.findall(text))
+        scan = _scan_cost(text)
+        scanned += scan
+        if markup > MAX_INLINE_MARKUP or scan > MAX_SCAN:
+            errors.append(ContentError(
+                source, line, f"this paragraph holds too much inline markup to convert in reasonable time ({markup:,} "
+                              f"tags, brackets and marks in {len(text):,} characters): split it into paragraphs"))
+    if scanned > MAX_SCAN and not errors:
+        errors.append(ContentError(source, first_line, "the body holds too many unclosed '[' or '<' to convert in "
+                                                       "reasonable time: close them, or escape them as \\[ and \\<"))
+    return errors
+
+
+def _scan_cost(text: str) -> int:
+    """Characters Python-Markdown scans to match this paragraph's brackets and tags: from each '['
+    to its ']' (or the end), from each '](' to the next ')', from each '<' to the next '>'."""
+    cost, opened = 0, []
+    for match in BRACKETS.finditer(text):
+        if match.group() == "[":
+            opened.append(match.start())
+        elif opened:
+            cost += match.start() - opened.pop()
+    cost += sum(len(text) - start for start in opened)
+    link_scan = _to_next(text, "](", ")")  # a link's target, scanned in Python too
+    return cost + link_scan + int(_to_next(text, "<", ">") * TAG_SCAN_WEIGHT)
+
+
+def _to_next(text: str, opener: str, closer: str) -> int:
+    """The characters from each OPENER to the next CLOSER (or the end), summed."""
+    closers = [m.start() for m in re.finditer(re.escape(closer), text)]
+    total = 0
+    for match in re.finditer(re.escape(opener), text):
+        after = bisect.bisect_right(closers, match.start())
+        total += (closers[after] if after < len(closers) else len(text)) - match.start()
+    return total
+
+
+def _blocks(body: str, first_line: int):
+    """(first line, text, nesting depth) of each run of lines Python-Markdown converts as one
+    inline unit, or more: paragraphs, list items, headings, table rows. Fenced code is skipped."""
+    fence, start, lines, depth = "", first_line, [], 0
+    for number, line in enumerate(body.split("\n"), first_line):
+        opening = FENCE.match(line)
+        if fence:
+            if opening and opening.group(1) == fence:
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+        stripped = line.expandtabs(4).lstrip(" ")
+        indent = len(line.expandtabs(4)) - len(stripped)
+        quotes = QUOTES.match(stripped)
+        inner = stripped[quotes.end():] if quotes else stripped
+        item = LIST_ITEM.match(inner)
+        starts_block = opening or not inner.strip() or item or inner.startswith("#") or "|" in inner
+        if starts_block and lines:
+            yield start, "\n".join(lines), depth
+            lines, depth = [], 0
+        if not lines:
+            start = number
+        if inner.strip() and not opening:
+            lines.append(line)
+        level = (indent // 4 + 1 if item else 0) + (quotes.group().count(">") if quotes else 0)
+        depth = max(depth, level)
+    if lines:
+        yield start, "\n".join(lines), depth

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import frontmatter
 import yaml
 
+from dateline.characters import INVALID_CHARACTERS, describe_characters
 from dateline.errors import ContentError
 
 # python-frontmatter's own boundary pattern (a multi-line regex), so files split as it splits them.
@@ -18,12 +19,20 @@ FIRST_LINE = 1
 OPENING = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 
 
+# Front matter is a handful of keys a few levels deep; these bound what a hostile file can make
+# the loader (and every stage after it) walk: nesting, and nodes with aliases expanded.
+MAX_DEPTH = 32
+MAX_NODES = 20_000
+
+
 @dataclass(frozen=True)
 class RawDocument:
     meta: dict
     key_lines: dict[str, int]  # front matter key -> 1-based line in the file
     body: str
     body_line: int  # 1-based line where the body starts
+    # (top-level key, warning) for characters dropped from values (YAML escapes such as "\v")
+    dropped: tuple[tuple[str, str], ...] = ()
 
 
 # libyaml's parser is several times faster and reports the same marks.
@@ -32,6 +41,27 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class _LineLoader(_BaseLoader):
     """SafeLoader that remembers on which line each top-level key stands."""
+
+    def construct_object(self, node, deep=False):
+        self.current_node = node  # where a constructor's own error (`!!int abc`) is reported
+        return super().construct_object(node, deep)
+
+
+def _oversized_node(root: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """The first node nested deeper than MAX_DEPTH or past MAX_NODES (aliases expanded)."""
+    stack, seen = [(root, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if depth > MAX_DEPTH:
+            return node, f"nested more than {MAX_DEPTH} levels deep"
+        if seen > MAX_NODES:
+            return node, f"more than {MAX_NODES:,} values (counting what aliases repeat)"
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+    return None
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False):
@@ -86,6 +116,10 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
     loader.key_lines = {}
     try:
         root = loader.get_single_node()
+        oversized = _oversized_node(root) if root is not None else None
+        if oversized:
+            node, problem = oversized
+            return None, [ContentError(path, FIRST_LINE + node.start_mark.line, f"front matter {problem}")]
         loader._root = root
         meta = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
@@ -93,10 +127,37 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
         line = FIRST_LINE + mark.line if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [ContentError(path, line, f"invalid YAML in front matter: {problem}")]
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a constructor's: `!!int abc`
+        node = getattr(loader, "current_node", None)
+        line = FIRST_LINE + node.start_mark.line if node is not None else 1
+        return None, [ContentError(path, line, f"invalid value in front matter: {exc}")]
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
         kind = "empty" if meta is None else f"a {type(meta).__name__}"
         return None, [ContentError(path, 1, f"front matter must be a mapping of keys to values, not {kind}")]
     key_lines = {key: line + FIRST_LINE for key, line in loader.key_lines.items()}
-    return RawDocument(meta, key_lines, body, body_line), []
+    dropped = []
+    for key, value in meta.items():
+        found: list[str] = []
+        meta[key] = _without_invalid(value, found)
+        if found:
+            shown = INVALID_CHARACTERS.sub("", str(key))  # a message is one line: no U+0085 from a key
+            dropped.append((str(key), f"warning: '{shown}': dropped {describe_characters(found)}"))
+    return RawDocument(meta, key_lines, body, body_line, tuple(dropped)), []
+
+
+def _without_invalid(value, found: list[str]):
+    """VALUE with characters no output can carry dropped from every string in it (YAML escapes
+    such as "\v" or "\ud800" make them without their raw bytes in the file)."""
+    if isinstance(value, str):
+        bad = INVALID_CHARACTERS.findall(value)
+        if not bad:
+            return value
+        found.extend(bad)
+        return INVALID_CHARACTERS.sub("", value)
+    if isinstance(value, list):
+        return [_without_invalid(item, found) for item in value]
+    if isinstance(value, dict):
+        return {_without_invalid(k, found): _without_invalid(v, found) for k, v in value.items()}
+    return value

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from dateline import images
 from dateline.bodies import figure_html, first_paragraph_text, render_markdown
+from dateline.characters import INVALID_CHARACTERS
 from dateline.config import Config
 from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
@@ -73,6 +74,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The last line of defence for feeds and sitemaps (loading already dropped them).
+        finalize=printable,
     )
     env.filters["json_script"] = json_for_script
     # Atom's type="html" content is HTML carried as escaped text.
@@ -81,6 +84,14 @@ def make_environment(config: Config) -> jinja2.Environment:
     env.globals["url"] = lambda path: site_link(config, path)
     env.globals["absolute_url"] = lambda path: absolute_link(config, path)
     return env
+
+
+def printable(value: object) -> object:
+    """What a template prints, without characters XML or HTML cannot carry (characters.py)."""
+    if isinstance(value, str) and INVALID_CHARACTERS.search(value):
+        cleaned = INVALID_CHARACTERS.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
 
 
 def json_for_script(value: object) -> Markup:

@@ -41,6 +41,7 @@ class OutputError(DatelineError):
         reason = exc.strerror or str(exc)
         if exc.errno == errno.ENOSPC:
             reason = "no space left on the device"
+        self.relative, self.reason = relative, reason
         super().__init__(f"could not write {relative}: {reason}; the previous site was left as it was")
 
 

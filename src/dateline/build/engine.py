@@ -42,7 +42,7 @@ from dateline.content import Article, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
 from dateline.index import Page, SiteIndex, build_index
 from dateline.render import THEME_DIR, Renderer, make_environment, page_reads, view_key
-from dateline.write import Changes, OutputTransaction, file_signature, locked, recover, static_files
+from dateline.write import Changes, OutputError, OutputTransaction, file_signature, locked, recover, static_files
 
 # The Article fields build_index reads; an edit to any other field keeps the index's shape.
 INDEX_FIELDS = ("source", "lang", "posted", "slug", "draft", "story", "section", "tags", "dateline", "correspondents",
@@ -77,6 +77,7 @@ class BuildResult:
     full: bool = False  # every page was rendered
     notes: tuple[str, ...] = ()  # what the user should know: saved state ignored, a commit completed
     index: SiteIndex | None = field(default=None, repr=False)
+    warnings: tuple[ContentError, ...] = ()  # problems fixed on load (content.Article.warnings), not fatal
 
     @property
     def pages(self) -> int:
@@ -329,9 +330,7 @@ class SiteBuilder:
         txn = OutputTransaction(config.out_dir)
         try:
             staged = workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
-            renditions = images.cache_dir(config)
-            staged += [relative for relative, source in copies
-                       if txn.copy(relative, source, link=source.is_relative_to(renditions))]
+            staged += copy_static(config, txn, copies)
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
                               sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,
@@ -356,6 +355,7 @@ class SiteBuilder:
             pages_by_kind=dict(Counter(str(p.kind) for p in index.pages)), static_files=assets,
             seconds=time.perf_counter() - started, changes=changes, rendered=tuple(p.output for p in plan.render),
             full=full, notes=tuple(notes), index=index,
+            warnings=tuple(sorted(w for a in index.articles.values() for w in a.warnings)),
         )
 
     def _signatures(self, state: State | None, outputs: set[str], staged: list[str],
@@ -431,9 +431,53 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
     files.update(static_files(config.static_dir))
     pages = {p.output for p in index.pages}
     clashes = sorted(set(files) & pages)
-    if clashes:
-        raise BuildFailed([ContentError(f"static/{rel}", 1, f"this file would replace the page /{rel}") for rel in clashes])
+    errors = [ContentError(f"static/{rel}", 1, f"this file would replace the page /{rel}") for rel in clashes]
+    errors += links_outside_the_site(config)
+    if errors:
+        raise BuildFailed(errors)
     return sorted(files.items())
+
+
+def links_outside_the_site(config: Config) -> list[ContentError]:
+    """Symbolic links in static/ that lead outside the site folder: deploying their targets would
+    publish whatever they point at (a home folder, /etc), so each is refused, naming the link."""
+    root = config.site_dir.resolve()
+    errors = []
+    for folder, folders, files in os.walk(config.static_dir):
+        for name in sorted(folders + files):
+            path = Path(folder, name)
+            if path.is_symlink() and not name.startswith(".") and not path.resolve().is_relative_to(root):
+                errors.append(ContentError(_shown(config, path), 1, f"a symbolic link to {os.readlink(path)}, outside "
+                                                                    "the site: refused (copy what it points to into static/)"))
+    return errors
+
+
+def copy_static(config: Config, txn: OutputTransaction, copies: list[tuple[str, Path]]) -> list[str]:
+    """Stage the static files to copy (photo renditions as hard links to the cache: they never change
+    in place); returns those staged. One that cannot be read or written (a full disk) is an error
+    naming it (`static/logo.png:1: could not copy: ...`), every one reported at once."""
+    errors, staged = [], []
+    renditions = images.cache_dir(config)
+    for relative, source in copies:
+        try:
+            if txn.copy(relative, source, link=source.is_relative_to(renditions)):
+                staged.append(relative)
+        except OutputError as exc:
+            errors.append(ContentError(_shown(config, source), 1, f"could not copy: {exc.reason}"))
+        except OSError as exc:
+            errors.append(ContentError(_shown(config, source), 1, f"could not copy: {exc.strerror or exc}"))
+    if errors:
+        raise BuildFailed(errors)
+    return staged
+
+
+def _shown(config: Config, path: Path) -> str:
+    """A path as the user knows it: relative to the site, or the default theme's."""
+    if path.is_relative_to(config.site_dir):
+        return path.relative_to(config.site_dir).as_posix()
+    if path.is_relative_to(THEME_DIR):
+        return f"(default theme) {path.relative_to(THEME_DIR).as_posix()}"
+    return str(path)
 
 
 def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dateline.commands.common import now_option, open_config, progress_display, site_option, user_errors
-from dateline.errors import UsageError
+from dateline.errors import UsageError, print_errors
 from dateline.write import write_file
 
 
@@ -48,6 +48,7 @@ def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bo
             result = build_site(config, jobs=jobs, progress=progress, on_wait=waiting, now=moment)
         if changes_file is not None:
             write_file(changes_file, (json.dumps(result.changes.as_json(), ensure_ascii=False, indent=1) + "\n").encode())
+    print_errors(result.warnings, footer=False)  # `path:line: warning: ...`, even with --quiet
     if not quiet:
         for note in result.notes:
             click.echo(f"note: {note}", err=True)

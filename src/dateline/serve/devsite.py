@@ -74,6 +74,7 @@ class DevSite:
             index = self.site.state.index
             click.echo(f"Built {len(index.pages):,} pages from {len(index.articles):,} articles "
                        f"in {time.perf_counter() - started:.2f} s -> {self.config.out_dir}{clock_summary(index)}")
+            print_errors(sorted(w for a in index.articles.values() for w in a.warnings), footer=False)
         return ok
 
     def single_process(self) -> None:
@@ -115,6 +116,8 @@ class DevSite:
             return
         self.hub.built(_stylesheets(self.config, result), changed=bool(result.changes) or result.full)
         say(summary_line(batch, result, time.perf_counter() - started))
+        # Characters dropped on load, as `build` prints them: for the files just saved, not every time.
+        print_errors([w for w in result.warnings if w.path in batch.names], footer=False)
 
     def _guarded(self, work, stage: str) -> bool:
         """Run a build under the gate; report broken sources (and our own bugs) without dying."""

@@ -3,6 +3,7 @@ live-reload event stream. Threaded; HEAD and conditional GET; HTML gets the live
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import select
 import socket
@@ -20,6 +21,8 @@ from dateline.serve.hub import Hub
 from dateline.serve.paths import Target, locate, redirect_location, resolve
 
 KEEPALIVE_SECONDS = 15.0
+IDLE_SECONDS = 30.0  # a connection that sends nothing for this long is closed
+BACKLOG = 128  # connections waiting to be accepted (socketserver's default of 5 dropped bursts)
 CHECK_SECONDS = 0.5  # how soon a stream notices its tab has gone
 TEXT = "; charset=utf-8"
 CONTENT_TYPES = {
@@ -65,11 +68,13 @@ class DevHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = BACKLOG
 
     def __init__(self, host: str, port: int, app: App):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.app = app
         super().__init__((host, port), Handler)
+        self.hosts = HostCheck(host, self.port)
 
     @property
     def port(self) -> int:
@@ -85,6 +90,7 @@ class Handler(BaseHTTPRequestHandler):
     server: DevHTTPServer
     server_version = "dateline-serve"
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS  # socketserver sets it on the connection: idle keep-alives end
 
     def do_GET(self) -> None:
         self._handle(head=False)
@@ -98,9 +104,27 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self, head: bool) -> None:
         served = self.server.app.served()
         target = resolve(self.path, served.base_path)
+        refusal = self._refusal(target)
+        if refusal is not None:
+            self.close_connection = True
+            return self._send(refusal, head)
         if target.kind == "events":
             return self._events(head)
-        response = self._respond(served, target)
+        self._send(self._respond(served, target), head)
+
+    def _refusal(self, target: Target) -> Response | None:
+        """A request for another host name (DNS rebinding: a page of evil.example whose name now
+        points here) gets nothing; the event stream is for this server's own pages only."""
+        host = self.headers.get("Host")
+        if not self.server.hosts.allows(host):
+            return plain(HTTPStatus.MISDIRECTED_REQUEST, "421 Misdirected Request: this server answers only for "
+                                                         f"{self.server.hosts.example}.\n")
+        origin = self.headers.get("Origin")
+        if target.kind == "events" and origin is not None and origin.lower() != f"http://{host.lower()}":
+            return plain(HTTPStatus.FORBIDDEN, "403 Forbidden: the live-reload stream is for this site's own pages.\n")
+        return None
+
+    def _send(self, response: Response, head: bool) -> None:
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
@@ -142,7 +166,27 @@ class Handler(BaseHTTPRequestHandler):
             headers += [("ETag", etag + '"'), ("Last-Modified", formatdate(st.st_mtime, usegmt=True))]
         if status == HTTPStatus.OK and self._not_modified(dict(headers), st.st_mtime):
             return Response(HTTPStatus.NOT_MODIFIED, tuple(h for h in headers if h[0] != "Content-Type"))
+        if status == HTTPStatus.OK:
+            headers.append(("Accept-Ranges", "bytes"))
+            wanted = self._range(dict(headers)["ETag"], len(data))
+            if wanted == "unsatisfiable":
+                response = plain(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "416 Range Not Satisfiable\n")
+                return Response(response.status, response.headers + (("Content-Range", f"bytes */{len(data)}"),),
+                                response.body)
+            if wanted is not None:
+                first, last = wanted
+                headers.append(("Content-Range", f"bytes {first}-{last}/{len(data)}"))
+                status, data = HTTPStatus.PARTIAL_CONTENT, data[first:last + 1]
         return Response(status, tuple(headers) + (("Content-Length", str(len(data))),), data)
+
+    def _range(self, etag: str, size: int) -> tuple[int, int] | str | None:
+        """(first, last) byte of a single `Range: bytes=...`, "unsatisfiable", or None to send it all
+        (no Range, several ranges, a syntax we do not take, or an If-Range for another version)."""
+        header = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        if header is None or (if_range is not None and if_range.strip() != etag):
+            return None
+        return parse_range(header, size)
 
     def _not_modified(self, headers: dict, mtime: float) -> bool:
         etag = headers["ETag"]
@@ -204,6 +248,67 @@ class Handler(BaseHTTPRequestHandler):
             return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
         except OSError:
             return True
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """RFC 9110 byte ranges, one range only: "bytes=0-99", "bytes=100-", "bytes=-100"."""
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = spec.strip().partition("-")
+    if not dash or not (first.isdigit() or last.isdigit()) or not all(p.isdigit() for p in (first, last) if p):
+        return None
+    if not first:  # the last N bytes
+        length = int(last)
+        return (max(0, size - length), size - 1) if length and size else "unsatisfiable"
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        return "unsatisfiable" if start >= size else None
+    return start, end
+
+
+class HostCheck:
+    """The Host header values this server answers: its loopback names and the --host it listens
+    on, each with its port. Listening on every address (0.0.0.0, ::), any IP address is taken as
+    well: DNS rebinding needs a name, and a machine's own addresses are not known in advance."""
+
+    def __init__(self, host: str, port: int):
+        self.port = port
+        self.names = {"localhost", "127.0.0.1", "[::1]", _url_name(host)}
+        self.any_address = host in ("", "0.0.0.0", "::")
+        self.example = f"http://127.0.0.1:{port}/"
+
+    def allows(self, header: str | None) -> bool:
+        if not header:
+            return False
+        name, port = _split_host(header.strip().lower())
+        if port != self.port:
+            return False
+        return name in self.names or (self.any_address and _is_address(name))
+
+
+def _url_name(host: str) -> str:
+    host = host.lower()
+    return f"[{host}]" if ":" in host else host
+
+
+def _split_host(value: str) -> tuple[str, int | None]:
+    """("localhost", 8000) from "localhost:8000"; ("[::1]", 80) from "[::1]"; port None if malformed."""
+    name, colon, port = value.rpartition(":") if not value.endswith("]") else ("", "", "")
+    if not colon:
+        return value, 80
+    if not port.isdigit() or not name:
+        return value, None
+    return name, int(port)
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def plain(status: int, text: str) -> Response:
