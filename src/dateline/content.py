@@ -14,6 +14,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -120,6 +121,7 @@ class Article:
         return max([self.posted] + ([self.updated] if self.updated else []) + [c.at for c in self.corrections])
 
 
+@lru_cache(maxsize=65536)  # the same sections, tags, places and names come back on every article
 def slugify(text: str) -> str:
     """Lowercase letters of any script and digits, joined by '-': "Kim Ki-yun" -> "kim-ki-yun"."""
     text = unicodedata.normalize("NFKC", text).lower()

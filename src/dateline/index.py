@@ -289,7 +289,9 @@ def _only_email(emails_of_name: dict[str, set[str]], person: Person) -> str:
 
 def _terms(config, articles, editions, correspondents, byline_keys) -> dict[tuple[str, str, str], Term]:
     by_slug = {c.slug: c for c in correspondents.values()}
-    collected: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    # Per term, its articles in edition order, each once: a dict keeps the order and answers
+    # "already listed?" at once (a list made this quadratic in a section's size).
+    collected: dict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
     names: dict[tuple[str, str, str], str] = {}
     places: dict[tuple[str, str, str], Place] = {}
     for lang, sources in editions.items():
@@ -298,16 +300,14 @@ def _terms(config, articles, editions, correspondents, byline_keys) -> dict[tupl
             for kind, name in _term_names(article):
                 key = (kind, lang, slugify(name))
                 names.setdefault(key, name)
-                if source not in collected[key]:
-                    collected[key].append(source)
+                collected[key][source] = None
             if article.dateline:
                 key = ("dateline", lang, slugify(article.dateline.city))
                 known = places.get(key)
                 places[key] = Place(article.dateline.city, (known.local if known else "") or article.dateline.local)
             for person in article.correspondents:
                 key = ("correspondent", lang, byline_keys[person])
-                if source not in collected[key]:
-                    collected[key].append(source)
+                collected[key][source] = None
     terms = {}
     for key, sources in collected.items():
         kind, lang, slug = key
