@@ -23,6 +23,7 @@ from pathlib import Path
 
 from dateline.build import workers
 from dateline.build.bodystore import Bodies, BodyStore, Summaries, cache_dir, convert
+from dateline.build.cluster import check_cluster, render_on_cluster
 from dateline.build.sources import SourceFiles, signature
 from dateline.build.state import (
     State,
@@ -108,8 +109,11 @@ def digest(value: object) -> bytes:
 class SiteBuilder:
     """Builds one site into one output folder, again and again."""
 
-    def __init__(self, config: Config, *, jobs: int | None = None, persist: bool = True):
+    def __init__(self, config: Config, *, jobs: int | None = None, persist: bool = True, cluster: str | None = None):
         self.config = config
+        self.cluster = cluster  # a Dask scheduler's address: render there (cluster.py) instead of in forked workers
+        if cluster:
+            check_cluster(cluster)  # before a long read, not after it
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.persist = persist  # save the state for the next process (build) or keep it in memory only (serve)
         self.store = BodyStore.for_site(config)
@@ -278,7 +282,10 @@ class SiteBuilder:
         renderer.env = self.env
         txn = OutputTransaction(config.out_dir)
         try:
-            workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
+            if self.cluster:
+                render_on_cluster(self.cluster, renderer, plan.render, txn, progress)
+            else:
+                workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
             for relative, source in copies:
                 txn.copy(relative, source)
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
@@ -374,9 +381,10 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
 
 
 def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-               on_wait=None) -> BuildResult:
-    """`dateline build`: one build in this process, starting from the state the last one saved."""
-    return SiteBuilder(config, jobs=jobs).build(progress=progress, on_wait=on_wait)
+               on_wait=None, cluster: str | None = None) -> BuildResult:
+    """`dateline build`: one build in this process, starting from the state the last one saved;
+    with `cluster` (a Dask scheduler's address) the pages are rendered on that cluster."""
+    return SiteBuilder(config, jobs=jobs, cluster=cluster).build(progress=progress, on_wait=on_wait)
 
 
 def load_site(config: Config) -> SiteIndex:
