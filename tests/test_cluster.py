@@ -230,3 +230,14 @@ def test_the_scheduler_lost_mid_build_fails_clearly_and_changes_nothing(tmp_path
         assert not list(site.glob(".site.staging-*"))
     finally:
         own.stop()
+
+
+def test_without_dask_installed_the_message_says_what_to_install(tmp_path):
+    site = write_site(tmp_path / "site", articles(2))
+    hide_dask = ("import sys; sys.modules['dask'] = sys.modules['dask.distributed'] = sys.modules['distributed'] = None; "
+                 "from dateline.cli import main; main()")
+    process = subprocess.run([sys.executable, "-c", hide_dask, "build", "--site", str(site), "--cluster", "tcp://127.0.0.1:9"],
+                             capture_output=True, text=True, timeout=60)
+    assert process.returncode == 2
+    assert process.stderr == "error: --cluster needs Dask: pip install 'dateline[cluster]'\n"
+    assert not (site / "site").exists()
