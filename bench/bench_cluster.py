@@ -90,13 +90,14 @@ class LocalCluster:
 
 def broadcast_mib(site: Path, out: Path) -> float:
     """The pickled index and templates every worker receives once per build."""
-    from dateline.build.state import load_state
+    from dateline.build.state import state_path
     from dateline.config import load_config
     from dateline.render import make_environment, template_sources
 
     config = load_config(site, out_dir=out)
-    state, _ = load_state(config)
-    blob = pickle.dumps((state.index, template_sources(make_environment(config))), protocol=pickle.HIGHEST_PROTOCOL)
+    with open(state_path(config), "rb") as handle:  # the index the build saved, whichever dateline wrote it
+        index = pickle.load(handle).index
+    blob = pickle.dumps((index, template_sources(make_environment(config))), protocol=pickle.HIGHEST_PROTOCOL)
     return len(blob) / 2**20
 
 

@@ -43,6 +43,9 @@ class ClusterFailed(DatelineError):
     """The cluster could not finish: nothing was written (exit 1, `error: ...`)."""
 
 
+FINGERPRINT_PARTS = ("dateline's code", "Jinja2", "MarkupSafe", "Babel", "Python")
+
+
 def code_fingerprint() -> tuple:
     """What decides a page's bytes besides its inputs: dateline's code and the libraries it renders with."""
     import babel
@@ -62,14 +65,37 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Iterator:
         raise UsageError("--cluster needs Dask: pip install 'dateline[cluster]'") from None
     quiet_dask_logs()
     try:
+        _probe(address, timeout)
         client = Client(address, timeout=timeout, set_as_default=False)
     except Exception as exc:  # noqa: BLE001 - refused, timed out, a malformed address: all are the user's to fix
-        raise UsageError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
-                         f"({first_line(exc)})") from None
+        raise UsageError(f"cannot reach the Dask scheduler at {address} ({first_line(exc)}); is `dask scheduler` "
+                         "running there, and is its port open to this machine?") from None
     try:
         yield client
     finally:
         client.close()
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Ask the scheduler who it is over a connection of our own first: a refused port, an unknown
+    host or something that is not a Dask scheduler fails within `timeout`, without the traceback
+    (and the 10 s wait) of a Client that never connected being collected."""
+    import asyncio
+
+    from distributed.comm import connect as open_comm
+    from distributed.security import Security
+
+    async def identify() -> None:
+        comm = await open_comm(address, timeout=timeout, **Security().get_connection_args("client"))
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity"}), timeout)
+            reply = await asyncio.wait_for(comm.read(), timeout)
+        finally:
+            comm.abort()
+        if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+            raise ValueError(f"something else answers there: {str(reply)[:80]}")
+
+    asyncio.run(identify())
 
 
 def quiet_dask_logs() -> None:
@@ -110,7 +136,10 @@ def render_on_cluster(address: str, renderer: Renderer, pages: list[Page], txn: 
                 raise ClusterFailed(f"the Dask cluster at {address} could not finish the build "
                                     f"({first_line(exc)}); nothing was written") from None
     for page in local:
-        run.take(page.output, renderer.render(page))
+        try:
+            run.take(page.output, renderer.render(page))
+        except BuildFailed as failed:
+            run.errors += failed.errors
     if run.errors:
         raise BuildFailed(run.errors)
     return run.staged
@@ -185,9 +214,11 @@ class _Run:
     def _collect(self, result: tuple, address: str) -> list[Page]:
         fingerprint, rendered, errors, missed = result
         if fingerprint != self.fingerprint:
-            raise UsageError(f"a worker of the Dask cluster at {address} runs other code than this dateline "
-                             f"(dateline, Jinja2, MarkupSafe, Babel or Python differ: {fingerprint[1:]} there, "
-                             f"{self.fingerprint[1:]} here); install the same versions on every worker")
+            differ = ", ".join(f"{name} {theirs} there, {ours} here" if name != "dateline's code" else name
+                               for name, theirs, ours in zip(FINGERPRINT_PARTS, fingerprint, self.fingerprint, strict=True)
+                               if theirs != ours)
+            raise UsageError(f"a worker of the Dask cluster at {address} runs other code than this dateline ({differ}); "
+                             "install the same versions on every worker and restart them")
         for output, data in rendered:
             self.take(output, data)
         self.errors += errors
