@@ -176,7 +176,7 @@ def test_a_worker_killed_mid_build(tmp_path):
     (tmp_path / "dask").mkdir()
     own = Cluster(tmp_path / "dask", workers=2, nanny=False)
     try:
-        site = write_site(tmp_path / "site", articles(120), templates={"article.html": SLOW_ARTICLE})
+        site = write_site(tmp_path / "site", articles(70), templates={"article.html": SLOW_ARTICLE})
         build(site, "--out", tmp_path / "local")
         out = tmp_path / "remote"
         process = dateline("build", "--site", site, "--out", out, "--cluster", own.address)
@@ -212,7 +212,7 @@ def test_the_scheduler_lost_mid_build_fails_clearly_and_changes_nothing(tmp_path
     (tmp_path / "dask").mkdir()
     own = Cluster(tmp_path / "dask", workers=1)
     try:
-        site = write_site(tmp_path / "site", articles(60), templates={"article.html": SLOW_ARTICLE})
+        site = write_site(tmp_path / "site", articles(40), templates={"article.html": SLOW_ARTICLE})
         out = build(site)  # a first build, locally: the output and the state the failed build must keep
         before, state = tree_digest(out), state_files(site)
         assert state
