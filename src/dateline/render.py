@@ -8,7 +8,7 @@ process, and skipped when their inputs have not changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -61,9 +61,10 @@ TEMPLATE_FOR: dict[PageKind, list[str]] = {
 }
 
 
-def make_environment(config: Config) -> jinja2.Environment:
-    """Site templates first, the default theme behind them."""
-    loader = jinja2.ChoiceLoader([
+def make_environment(config: Config, sources: Mapping[str, tuple[str, str | None]] | None = None) -> jinja2.Environment:
+    """Site templates first, the default theme behind them; or, on another machine, the templates
+    as `template_sources` read them here (name -> (text, file name))."""
+    loader = SourcesLoader(sources) if sources is not None else jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(str(config.templates_dir)),
         jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
     ])
@@ -92,6 +93,34 @@ def printable(value: object) -> object:
         cleaned = INVALID_CHARACTERS.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+class SourcesLoader(jinja2.BaseLoader):
+    """Templates read on another machine. Each keeps its file name, so an error names the same
+    template file and line as it would here."""
+
+    def __init__(self, sources: Mapping[str, tuple[str, str | None]]):
+        self.sources = sources
+
+    def get_source(self, environment: jinja2.Environment, name: str) -> tuple[str, str | None, Callable[[], bool]]:
+        if name not in self.sources:
+            raise jinja2.TemplateNotFound(name)
+        text, filename = self.sources[name]
+        return text, filename, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.sources)
+
+
+def template_sources(env: jinja2.Environment) -> dict[str, tuple[str, str | None]]:
+    """Every template `env` can load, by name, as it would load it (a site's template over the
+    theme's): what a build on other machines renders with."""
+    sources = {}
+    for name in env.list_templates():
+        try:
+            text, filename, _ = env.loader.get_source(env, name)
+        except (UnicodeDecodeError, jinja2.TemplateNotFound):  # not a template (an image beside them)
+            continue
+        sources[name] = (text, filename)
+    return sources
 
 
 def json_for_script(value: object) -> Markup:

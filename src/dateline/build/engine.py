@@ -25,6 +25,7 @@ from pathlib import Path
 from dateline import images
 from dateline.build import workers
 from dateline.build.bodystore import Bodies, BodyStore, Summaries, body_key, cache_dir, convert
+from dateline.build.cluster import check_cluster, render_on_cluster
 from dateline.build.sources import SourceFiles, signature
 from dateline.build.state import (
     State,
@@ -131,9 +132,12 @@ class SiteBuilder:
     """Builds one site into one output folder, again and again."""
 
     def __init__(self, config: Config, *, jobs: int | None = None, persist: bool = True,
-                 now: dt.datetime | None = None):
+                 now: dt.datetime | None = None, cluster: str | None = None):
         self.config = config
         self.now = now  # the build's clock; None: the current time at each build
+        self.cluster = cluster  # a Dask scheduler's address: render there (cluster.py) instead of in forked workers
+        if cluster:
+            check_cluster(cluster)  # before a long read, not after it
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.persist = persist  # save the state for the next process (build) or keep it in memory only (serve)
         self.store = BodyStore.for_site(config)
@@ -329,7 +333,10 @@ class SiteBuilder:
         renderer.env = self.env
         txn = OutputTransaction(config.out_dir)
         try:
-            staged = workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
+            if self.cluster:
+                staged = render_on_cluster(self.cluster, renderer, plan.render, txn, progress)
+            else:
+                staged = workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
             staged += copy_static(config, txn, copies)
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
@@ -481,10 +488,11 @@ def _shown(config: Config, path: Path) -> str:
 
 
 def build_site(config: Config, *, jobs: int | None = None, progress: Progress | None = None,
-               on_wait=None, now: dt.datetime | None = None) -> BuildResult:
+               on_wait=None, now: dt.datetime | None = None, cluster: str | None = None) -> BuildResult:
     """`dateline build`: one build in this process, as published at `now` (default: the current
-    time), starting from the state the last one saved."""
-    return SiteBuilder(config, jobs=jobs, now=now).build(progress=progress, on_wait=on_wait)
+    time), starting from the state the last one saved; with `cluster` (a Dask scheduler's
+    address) the pages are rendered on that cluster."""
+    return SiteBuilder(config, jobs=jobs, now=now, cluster=cluster).build(progress=progress, on_wait=on_wait)
 
 
 def load_site(config: Config, now: dt.datetime | None = None) -> SiteIndex:

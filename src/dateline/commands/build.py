@@ -23,9 +23,11 @@ from dateline.write import write_file
 @click.option("--changes", "changes_file", type=click.Path(dir_okay=False, path_type=Path),
               help='Write {"created": [...], "updated": [...], "deleted": [...]} of output files to this JSON file.')
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786); see docs/cluster.md.")
 @now_option
 def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, jobs: int | None,
-          clean: bool, changes_file: Path | None, quiet: bool, now: str | None) -> None:
+          clean: bool, changes_file: Path | None, quiet: bool, cluster: str | None, now: str | None) -> None:
     """Build the site into site/ (or --out): only pages whose inputs changed since the last build."""
     from dateline.build import build_site, remove_leftovers
     from dateline.clock import parse_now
@@ -45,7 +47,7 @@ def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bo
         if clean:
             remove_leftovers(config)
         with progress_display(not quiet) as progress:
-            result = build_site(config, jobs=jobs, progress=progress, on_wait=waiting, now=moment)
+            result = build_site(config, jobs=jobs, progress=progress, on_wait=waiting, now=moment, cluster=cluster)
         if changes_file is not None:
             write_file(changes_file, (json.dumps(result.changes.as_json(), ensure_ascii=False, indent=1) + "\n").encode())
     print_errors(result.warnings, footer=False)  # `path:line: warning: ...`, even with --quiet
