@@ -41,7 +41,7 @@ def user_errors() -> Iterator[None]:
         print_errors(failed.errors)
         sys.exit(1)
     except ConfigError as exc:
-        print_errors([exc.error], footer=False)
+        print_errors(exc.errors, footer=False)
         sys.exit(1)
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -112,9 +112,9 @@ class DevSite:
             print_errors(failed.errors)
             self.hub.failed(failed.errors)
         except ConfigError as exc:
-            print_errors([exc.error], footer=False)
+            print_errors(exc.errors, footer=False)
             self.broken_config = True
-            self.hub.failed([exc.error])
+            self.hub.failed(list(exc.errors))
         except DatelineError as exc:  # a usage problem in the config (an output folder it may not use)
             click.echo(f"error: {exc}", err=True)
             self.broken_config = True
