@@ -100,3 +100,14 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
         return None, [ContentError(path, 1, f"front matter must be a mapping of keys to values, not {kind}")]
     key_lines = {key: line + FIRST_LINE for key, line in loader.key_lines.items()}
     return RawDocument(meta, key_lines, body, body_line), []
+
+
+def add_front_matter_key(text: str, key: str, value: object) -> str:
+    """TEXT with `key: value` added as the front matter's last line; every other byte is kept
+    (a person's formatting and comments survive). The key must not be there already."""
+    opening = OPENING.match(text)
+    closing = BOUNDARY.search(text, opening.end()) if opening else None
+    if closing is None:
+        raise ValueError("the text has no front matter to add a key to")
+    lines = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=10_000)
+    return text[:closing.start()] + lines + text[closing.start():]
