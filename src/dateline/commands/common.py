@@ -51,6 +51,39 @@ def user_errors() -> Iterator[None]:
         sys.exit(1)
 
 
+class _PlainUsageError(click.UsageError):
+    """click's own usage errors (a bad option value, a missing argument) told the way dateline's are."""
+
+    def show(self, file=None) -> None:
+        message = self.format_message().rstrip(".")
+        hint = f" (see {self.ctx.command_path} --help)" if self.ctx else ""
+        click.echo(f"error: {message}{hint}", err=True)
+
+
+@contextmanager
+def _plain_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `dateline theme` alone: the help is the answer
+    except click.UsageError as exc:
+        if isinstance(exc, _PlainUsageError):
+            raise
+        raise _PlainUsageError(exc.format_message(), exc.ctx) from None
+
+
+class Program(click.Group):
+    """The `dateline` group: every usage error, click's or dateline's, is `error: ...` and exit 2."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _plain_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with _plain_usage_errors():
+            return super().invoke(ctx)
+
+
 def open_config(site_dir: Path, **overrides) -> Config:
     if overrides.get("out_dir") is not None:
         # A path typed on the command line is relative to where it was typed, not to --site.

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from dateline.commands.common import site_option
-from dateline.serve.devsite import Settings
+from dateline.errors import DatelineError, UsageError
+from dateline.serve.devsite import Settings, serving_config
 from dateline.serve.server import DevServer, exposure_warning, interrupts_as_keyboard_interrupt, settle
 
 
@@ -30,6 +31,13 @@ def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Pa
     if warning:
         click.echo(warning, err=True)
     settings = Settings(site_dir.resolve(), out_dir.resolve() if out_dir else None, drafts, base_url, "", jobs)
+    try:
+        serving_config(settings)
+    except UsageError as exc:  # no site here, a bad --base-url or --out: nothing to serve
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except DatelineError:
+        pass  # broken sources: the server reports them and, with --watch, waits for the fix
     try:
         server = DevServer(settings, host, port, watch)
     except OSError as exc:

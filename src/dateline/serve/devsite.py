@@ -19,7 +19,7 @@ import click
 
 from dateline.build import BuildResult, SiteBuilder
 from dateline.build.bodystore import cache_dir
-from dateline.config import Config, load_config, normalize_base_url
+from dateline.config import Config, check_output_folder, load_config, normalize_base_url
 from dateline.errors import BuildFailed, ConfigError, ContentError, DatelineError, UsageError, print_errors
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
@@ -45,6 +45,7 @@ def serving_config(settings: Settings) -> Config:
     if out_dir == config.out_dir:
         raise UsageError(f"serve builds into a folder of its own, never the deployable output folder {out_dir}")
     config = replace(config, out_dir=out_dir)
+    check_output_folder(config)  # an --out that would swallow the sources is refused as build refuses it
     if settings.base_url:
         return config
     return replace(config, base_url=normalize_base_url(settings.origin + config.base_path, "serve"))
