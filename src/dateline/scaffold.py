@@ -15,10 +15,10 @@ from dateline.content import Article, Person, Place, content_sources, is_content
 from dateline.errors import BuildFailed, DatelineError, UsageError
 from dateline.frontmatter_yaml import add_front_matter_key
 from dateline.places import dateline_place
+from dateline.render import THEME_DIR
 from dateline.write import write_file
 
 SCAFFOLD_DIR = Path(__file__).parent / "scaffold"
-THEME_DIR = Path(__file__).parent / "theme"
 
 # What a build makes again, kept out of version control: the output, the cache (converted bodies,
 # the saved build state, the dev server's site) and the files beside the output (.site.lock, the
