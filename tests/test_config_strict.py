@@ -111,6 +111,18 @@ def test_an_unquoted_text_value_says_to_quote_it(make_site):
         ("dateline.toml", 2, 'invalid TOML: text values need quotes: timezone = "Asia/Seoul"')]
 
 
+def test_python_style_booleans_are_named(make_site):
+    config = HEAD + LANGUAGES + "\n[search]\nenabled = False\n"
+    assert config_errors(make_site(ARTICLES, config=config)) == [
+        ("dateline.toml", line_of(config, "enabled"), "invalid TOML: true and false are written in lower case: enabled = false")]
+
+
+def test_a_city_for_a_timezone_finds_its_zone(make_site):
+    config = HEAD + 'timezone = "Seoul"\n' + LANGUAGES
+    assert config_errors(make_site(ARTICLES, config=config)) == [
+        ("dateline.toml", 2, "unknown timezone 'Seoul': use an IANA name such as Asia/Seoul; did you mean 'Asia/Seoul'?")]
+
+
 def test_invalid_toml_is_named_at_its_line_in_plain_words(make_site):
     config = HEAD + LANGUAGES + "\n[languages.fr\nname = 1\n"
     [(path, line, message)] = config_errors(make_site(ARTICLES, config=config))

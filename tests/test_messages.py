@@ -163,6 +163,9 @@ def test_theme_export_refuses_to_overwrite_without_force(site):
     (["new"], "Missing argument 'TITLE'"),
     (["new", "Bonjour", "--lang", "fr"], "--lang 'fr' is not one of this site's languages (en, ko)"),
     (["new", "!!!"], "cannot make a slug from '!!!'"),
+    (["new", "Talks", "--slug", "a/b"], "--slug 'a/b' may hold only letters, digits and '-'"),
+    (["build", "--base-url", "https://exa mple.com/"], "--base-url must be an absolute http(s) URL"),
+    (["build", "--base-url", "https://example.com:99999/"], "--base-url must be an absolute http(s) URL"),
     (["import", "--lang", "fr", "raw.txt"], "'fr' is not one of this site's languages (en, ko)"),
     (["serve", "--out", "content"], "is inside the site's sources"),
     (["serve", "--out", "site"], "serve builds into a folder of its own"),
@@ -189,3 +192,10 @@ def test_no_site_here_is_a_usage_error_for_every_command(tmp_path, monkeypatch):
         assert result.exit_code == 2, f"{args}: {result}"
         assert re.match(r"error: no dateline\.toml in .*\(is --site pointing at a dateline site\?\)", result.stderr), \
             result.stderr
+
+
+def test_a_folder_that_cannot_be_written_is_an_error_not_a_traceback(site):
+    for args in (["theme", "export", site / "dateline.toml" / "theme"], ["init", site / "dateline.toml" / "paper"]):
+        result = cli(*args)
+        assert result.exit_code == 1, str(result)
+        assert result.stderr.startswith("error: ") and "Not a directory" in result.stderr, result.stderr

@@ -122,9 +122,18 @@ class Config:
         return self.base_url.rstrip("/") + path
 
 
+_HOST = re.compile(r"^([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?$|^\[[0-9A-Fa-f:.]+\]$")
+
+
 def normalize_base_url(url: str, where: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    if parts.scheme not in ("http", "https") or not parts.netloc or not _HOST.match(host) or not port_ok \
+            or any(ch.isspace() for ch in url):
         if where.startswith("--"):
             raise UsageError(f"{where} must be an absolute http(s) URL, got {url!r}")
         raise ConfigError(where, f"base_url must be an absolute http(s) URL, got {url!r}")
@@ -244,10 +253,18 @@ def _timezone(raw: dict, problems: Problems) -> str:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        hint = did_you_mean(timezone, sorted(available_timezones())) if isinstance(timezone, str) else ""
+        hint = _timezone_hint(timezone) if isinstance(timezone, str) else ""
         problems.add(("timezone",), f"unknown timezone {timezone!r}: use an IANA name such as Asia/Seoul{hint}")
         return "Asia/Seoul"
     return timezone
+
+
+def _timezone_hint(name: str) -> str:
+    """A close IANA name: "Asia/Seol" -> Asia/Seoul, and a bare city ("Seoul", "new york") -> its zone."""
+    zones = sorted(available_timezones())
+    by_city = {zone.rsplit("/", 1)[-1].replace("_", " ").casefold(): zone for zone in zones if "/" in zone}
+    city = by_city.get(name.replace("_", " ").strip().casefold())
+    return f"; did you mean {city!r}?" if city else did_you_mean(name, zones)
 
 
 def _languages(raw: dict, site_title: str, problems: Problems) -> tuple[Language, ...]:

@@ -117,6 +117,8 @@ def new_article(config: Config, title: str, skeleton: Skeleton, *, counterpart: 
         codes = ", ".join(x.code for x in config.languages)
         raise UsageError(f"--lang {lang!r} is not one of this site's languages ({codes})")
     slug = skeleton.slug or slugify(title)
+    if skeleton.slug and not is_valid_slug(slug):
+        raise UsageError(f"--slug {slug!r} may hold only letters, digits and '-'")
     if not is_valid_slug(slug):
         raise UsageError(f"cannot make a slug from {title!r}; pass --slug with letters, digits and '-'")
     now = (now or dt.datetime.now(config.tz)).astimezone(config.tz).replace(second=0, microsecond=0)

@@ -237,7 +237,9 @@ def _invalid_toml(message: str, text: str) -> tuple[str, int]:
     problem = message[:match.start()] + message[match.end():]
     source = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
     bare = re.match(r"""^\s*([\w.-]+)\s*=\s*([^"'\[{\s\d+-][^#]*?)\s*(#.*)?$""", source)
-    if bare and bare.group(2) not in ("true", "false", "inf", "nan"):
+    if bare and bare.group(2).lower() in ("true", "false"):
+        return f"invalid TOML: true and false are written in lower case: {bare.group(1)} = {bare.group(2).lower()}", line
+    if bare and bare.group(2) not in ("inf", "nan"):
         return f'invalid TOML: text values need quotes: {bare.group(1)} = "{bare.group(2)}"', line
     return f"invalid TOML: {problem[:1].lower()}{problem[1:]} (column {match.group(2)})", line
 

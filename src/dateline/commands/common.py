@@ -49,6 +49,10 @@ def user_errors() -> Iterator[None]:
     except DatelineError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:  # a folder that cannot be written, a full disk: the machine's answer, in its words
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 class _PlainUsageError(click.UsageError):
