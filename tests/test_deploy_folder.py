@@ -191,7 +191,7 @@ def test_invalidate_needs_a_bucket(built, tmp_path):
 @pytest.mark.parametrize(("table", "line", "message"), [
     ("[deploy]\nmax_delete = 3\n", 2, "unknown key 'max_delete' in [deploy]; did you mean 'max_deletes'?"),
     ("[deploy]\nmax_deletes = -1\n", 2, "[deploy] max_deletes must be a whole number, 0 or more, got -1"),
-    ("[deploy]\ntarget = 3\n", 2, "[deploy] target must be a string"),
+    ("[deploy]\ntarget = 3\n", 2, "[deploy] target must be text in quotes, got 3"),
     ("[deploy]\n\n[[deploy.rules]]\npattern = '*.html'\ncache = 'no-cache'\n", 5,
      "unknown key 'cache' in [[deploy.rules]]; did you mean 'cache_control'?"),
     ("[deploy]\n\n[[deploy.rules]]\npattern = '*.html'\n\n[[deploy.rules]]\npattern = '*.css'\ngzip = 'yes'\n", 8,

@@ -16,12 +16,12 @@ from dateline.content import is_valid_slug
 from dateline.importer.markdown_escape import escape_paragraph, paragraphs_to_markdown
 from dateline.importer.names import romanize_name, split_name
 from dateline.importer.pagetext import parse_page_text
-from dateline.importer.places import gazetteer, resolve_place
 from dateline.importer.reading import decode, is_html
 from dateline.importer.records import RawFileError, SignoffEntry
 from dateline.importer.signoff import parse_signoff_line, split_signoff
 from dateline.importer.slugs import ascii_slug, headline_slug
 from dateline.importer.stamps import parse_iso, parse_time_line, resolve
+from dateline.places import gazetteer, resolve_place
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

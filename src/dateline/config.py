@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, UnknownLocaleError
+from babel.localedata import locale_identifiers
 
 from dateline.errors import ConfigError, UsageError
+from dateline.tomlfile import KeyPath, Problems, TomlFile, did_you_mean, read_toml
 
 CONFIG_NAME = "dateline.toml"
 DEFAULT_STAFF_FILE = "data/staff.toml"
@@ -123,9 +124,18 @@ class Config:
         return self.base_url.rstrip("/") + path
 
 
+_HOST = re.compile(r"^([A-Za-z0-9-]+\.)*[A-Za-z0-9-]+\.?$|^\[[0-9A-Fa-f:.]+\]$")
+
+
 def normalize_base_url(url: str, where: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    if parts.scheme not in ("http", "https") or not parts.netloc or not _HOST.match(host) or not port_ok \
+            or any(ch.isspace() for ch in url):
         if where.startswith("--"):
             raise UsageError(f"{where} must be an absolute http(s) URL, got {url!r}")
         raise ConfigError(where, f"base_url must be an absolute http(s) URL, got {url!r}")
@@ -145,13 +155,7 @@ def load_config(
     path = site / CONFIG_NAME
     if not path.is_file():
         raise UsageError(f"no {CONFIG_NAME} in {site} (is --site pointing at a dateline site?)")
-    try:
-        text = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
-        raise ConfigError(CONFIG_NAME, f"invalid TOML: {exc}", line) from None
-    config = replace(_config_from_table(site, raw), deploy=deploy_settings(raw.get("deploy", {}), text))
+    config = config_from_file(site, read_toml(path, CONFIG_NAME))
     overrides = {"drafts": drafts}
     if base_url:
         overrides["base_url"] = normalize_base_url(base_url, "--base-url")
@@ -179,89 +183,184 @@ def check_output_folder(config: Config) -> None:
                          "Remove it or choose another folder")
 
 
-def _toml_error_line(message: str) -> int:
-    # tomllib puts "(at line N, column M)" in its message rather than on the exception.
-    import re
+# ---- dateline.toml, key by key -------------------------------------------------------------
+# Every key the file may hold, table by table: anything else is an error at its line, with the
+# nearest known key suggested, so a typo never falls back to a default in silence.
 
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else 1
+TOP_LEVEL_KEYS = ("title", "base_url", "timezone", "publisher", "per_page", "feed_limit", "original_language",
+                  "output", "staff", "languages", "places", "search", "deploy", "images")
+LANGUAGE_KEYS = ("title", "name", "description", "locale")
+SEARCH_KEYS = ("enabled",)
+IMAGES_KEYS = ("max_megapixels",)
+# What other generators call these settings, for sites (and people) coming from Hugo or Jekyll.
+KEY_ALIASES = {"url": "base_url", "paginate": "per_page", "pagination": "per_page", "publishdir": "output",
+               "destination": "output", "languagecode": "languages", "language": "languages", "tz": "timezone"}
+_LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def _config_from_table(site: Path, raw: dict) -> Config:
-    where = CONFIG_NAME
-    languages_table = raw.get("languages") or {"en": {}}
-    if not isinstance(languages_table, dict):
-        raise ConfigError(where, "[languages] must be a table of tables, e.g. [languages.en]")
-    site_title = raw.get("title", "")
-    languages = tuple(
-        _language(code, spec, site_title, where) for code, spec in languages_table.items()
+def config_from_file(site: Path, file: TomlFile) -> Config:
+    """The Config of a parsed dateline.toml, or a ConfigError listing every problem at its line."""
+    raw, problems = file.data, Problems(file)
+    problems.unknown_keys(raw, TOP_LEVEL_KEYS, (), aliases=KEY_ALIASES)
+    site_title = _text(raw, "title", "", problems)
+    languages = _languages(raw, site_title, problems)
+    per_page, feed_limit = _positive_number(raw, "per_page", 10, problems), _positive_number(raw, "feed_limit", 20, problems)
+    base_url = _text(raw, "base_url", "http://localhost:8000/", problems)
+    try:
+        base_url = normalize_base_url(base_url, CONFIG_NAME)
+    except ConfigError as exc:
+        problems.add(("base_url",), exc.error.message)
+    config = Config(
+        site_dir=site,
+        languages=languages,
+        base_url=base_url,
+        timezone=_timezone(raw, problems),
+        per_page=per_page,
+        feed_limit=feed_limit,
+        publisher=_text(raw, "publisher", site_title or languages[0].title, problems),
+        out_dir=Path(_text(raw, "output", "site", problems, nonempty=True)),
+        places=_places(raw, problems),
+        staff_file=_text(raw, "staff", DEFAULT_STAFF_FILE, problems, nonempty=True),
+        original_language=_original_language(raw, languages, problems),
+        deploy=deploy_settings(raw, problems),
+        image_max_pixels=_image_max_pixels(raw, problems),
     )
+    _search_table(raw, problems)
+    problems.raise_if_any()
+    return config
+
+
+def _text(table: dict, key: str, default: str, problems: Problems, path: KeyPath = (), label: str = "",
+          nonempty: bool = False) -> str:
+    """TABLE[KEY] when it is text (one line, not empty if NONEMPTY), else DEFAULT and a problem."""
+    value = table.get(key, default)
+    name = f"{label} {key}" if label else key
+    if not isinstance(value, str):
+        problems.add(path + (key,), f"{name} must be text in quotes, got {value!r}")
+        return default
+    if nonempty and not value.strip():
+        problems.add(path + (key,), f"{name} is empty")
+        return default
+    return value
+
+
+def _positive_number(raw: dict, key: str, default: int, problems: Problems) -> int:
+    value = raw.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        problems.add((key,), f"{key} must be a positive whole number, got {value!r}")
+        return default
+    return value
+
+
+def _timezone(raw: dict, problems: Problems) -> str:
     timezone = raw.get("timezone", "Asia/Seoul")
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(where, f"unknown timezone {timezone!r} (use an IANA name such as Asia/Seoul)") from None
-    per_page = raw.get("per_page", 10)
-    feed_limit = raw.get("feed_limit", 20)
-    for key, value in (("per_page", per_page), ("feed_limit", feed_limit)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(where, f"{key} must be a positive whole number, got {value!r}")
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        hint = _timezone_hint(timezone) if isinstance(timezone, str) else ""
+        problems.add(("timezone",), f"unknown timezone {timezone!r}: use an IANA name such as Asia/Seoul{hint}")
+        return "Asia/Seoul"
+    return timezone
+
+
+def _timezone_hint(name: str) -> str:
+    """A close IANA name: "Asia/Seol" -> Asia/Seoul, and a bare city ("Seoul", "new york") -> its zone."""
+    zones = sorted(available_timezones())
+    by_city = {zone.rsplit("/", 1)[-1].replace("_", " ").casefold(): zone for zone in zones if "/" in zone}
+    city = by_city.get(name.replace("_", " ").strip().casefold())
+    return f"; did you mean {city!r}?" if city else did_you_mean(name, zones)
+
+
+def _languages(raw: dict, site_title: str, problems: Problems) -> tuple[Language, ...]:
+    table = raw.get("languages", {"en": {}})
+    if not isinstance(table, dict) or not table:
+        problems.add(("languages",), "[languages] must be a table of tables, one per edition: [languages.en]")
+        table = {"en": {}}
+    languages = []
+    for code, spec in table.items():
+        path, label = ("languages", code), f"[languages.{code}]"
+        if not _LANGUAGE_CODE.match(code):
+            problems.add(path, f"{label}: {code!r} is not a language code such as en or ko "
+                               "(it names the content/<code>/ folder and the URL prefix)")
+        if not isinstance(spec, dict):
+            problems.add(path, f"{label} must be a table of title, name, description and locale")
+            spec = {}
+        problems.unknown_keys(spec, LANGUAGE_KEYS, path, label)
+        texts = {key: _text(spec, key, "", problems, path, label) for key in ("title", "name", "description")}
+        locale = _locale(code, _text(spec, "locale", code, problems, path, label), problems)
+        own_name = locale.get_display_name(locale) or code
+        languages.append(Language(
+            code=code,
+            name=texts["name"] or own_name[:1].upper() + own_name[1:],
+            title=texts["title"] or site_title or code,
+            description=texts["description"],
+            locale=str(locale),
+        ))
+    return tuple(languages)
+
+
+def _locale(code: str, name: str, problems: Problems) -> Locale:
+    try:
+        return Locale.parse(name.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        hint = did_you_mean(name.replace("-", "_"), locale_identifiers())
+        problems.add(("languages", code, "locale"),
+                     f"[languages.{code}] locale {name!r} is not a locale Babel knows (such as en_US or ko_KR){hint}")
+        return Locale.parse("en")
+
+
+def _places(raw: dict, problems: Problems) -> dict[str, str]:
+    """[places]: its keys are free (place names in the local script); each value is the English name."""
     places = raw.get("places", {})
-    if not isinstance(places, dict) or not all(isinstance(v, str) for v in places.values()):
-        raise ConfigError(where, '[places] maps local place names to English ones: 실리콘밸리 = "Silicon Valley"')
-    return Config(
-        site_dir=site,
-        languages=languages,
-        base_url=normalize_base_url(raw.get("base_url", "http://localhost:8000/"), where),
-        timezone=timezone,
-        per_page=per_page,
-        feed_limit=feed_limit,
-        publisher=str(raw.get("publisher", site_title or languages[0].title)),
-        out_dir=Path(raw.get("output", "site")),
-        places=dict(places),
-        staff_file=str(raw.get("staff", DEFAULT_STAFF_FILE)),
-        original_language=_original_language(raw, languages, where),
-        image_max_pixels=_image_max_pixels(raw, where),
-    )
+    if not isinstance(places, dict):
+        problems.add(("places",), '[places] must be a table: [places] then lines such as "실리콘밸리" = "Silicon Valley"')
+        return {}
+    good = {}
+    for local, english in places.items():
+        if isinstance(english, str) and english.strip():
+            good[local] = english
+        else:
+            problems.add(("places", local), f'[places] {local!r} must be given an English name in quotes: "{local}" = "Seoul"')
+    return good
 
 
-def _image_max_pixels(raw: dict, where: str) -> int:
-    table = raw.get("images", {})
-    if not isinstance(table, dict):
-        raise ConfigError(where, "[images] must be a table, e.g. [images] max_megapixels = 50")
-    unknown = sorted(set(table) - {"max_megapixels"})
-    if unknown:
-        raise ConfigError(where, f"[images] has an unknown key {unknown[0]!r} (known: max_megapixels)")
-    megapixels = table.get("max_megapixels", 50)
-    if isinstance(megapixels, bool) or not isinstance(megapixels, (int, float)) or megapixels <= 0:
-        raise ConfigError(where, f"[images] max_megapixels must be a positive number, got {megapixels!r}")
-    return int(megapixels * 1_000_000)
-
-
-def _original_language(raw: dict, languages: tuple[Language, ...], where: str) -> str:
+def _original_language(raw: dict, languages: tuple[Language, ...], problems: Problems) -> str:
     codes = [lang.code for lang in languages]
     code = raw.get("original_language", "ko" if "ko" in codes else codes[0])
     if code not in codes:
-        raise ConfigError(where, f"original_language {code!r} is not one of the configured languages {codes}")
+        problems.add(("original_language",), f"original_language {code!r} is not one of the configured languages {codes}")
+        return codes[0]
     return code
 
 
-def _language(code: str, spec: object, site_title: str, where: str) -> Language:
-    if not isinstance(spec, dict):
-        raise ConfigError(where, f"[languages.{code}] must be a table")
-    locale_name = spec.get("locale", code)
-    try:
-        locale = Locale.parse(locale_name.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise ConfigError(where, f"[languages.{code}] has an unknown locale {locale_name!r}") from None
-    own_name = locale.get_display_name(locale) or code
-    return Language(
-        code=code,
-        name=spec.get("name", own_name[:1].upper() + own_name[1:]),
-        title=spec.get("title", site_title or code),
-        description=spec.get("description", ""),
-        locale=str(locale),
-    )
+def _image_max_pixels(raw: dict, problems: Problems) -> int:
+    """[images] max_megapixels: photos larger than this are refused before they are decoded."""
+    table = raw.get("images", {})
+    if not isinstance(table, dict):
+        problems.add(("images",), "[images] must be a table, e.g. [images] max_megapixels = 50")
+        return Config.image_max_pixels
+    problems.unknown_keys(table, IMAGES_KEYS, ("images",), "[images]")
+    megapixels = table.get("max_megapixels", 50)
+    if isinstance(megapixels, bool) or not isinstance(megapixels, (int, float)) or megapixels <= 0:
+        problems.add(("images", "max_megapixels"), f"[images] max_megapixels must be a positive number, got {megapixels!r}")
+        return Config.image_max_pixels
+    return int(megapixels * 1_000_000)
+
+
+def _search_table(raw: dict, problems: Problems) -> None:
+    """[search]: accepted here; what it switches is the search pages' business."""
+    table = raw.get("search", {})
+    if not isinstance(table, dict):
+        problems.add(("search",), "[search] must be a table, e.g. [search] enabled = false")
+        return
+    problems.unknown_keys(table, SEARCH_KEYS, ("search",), "[search]")
+    if not isinstance(table.get("enabled", True), bool):
+        problems.add(("search", "enabled"), f"[search] enabled must be true or false, got {table['enabled']!r}")
+
+
+# ---- data/staff.toml -----------------------------------------------------------------------
+
+STAFF_KEYS = ("name", "local", "email", "role", "bio")
 
 
 def load_staff(config: Config) -> tuple[StaffMember, ...]:
@@ -269,19 +368,29 @@ def load_staff(config: Config) -> tuple[StaffMember, ...]:
     path = config.site_dir / config.staff_file
     if not path.is_file():
         return ()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(config.staff_file, f"invalid TOML: {exc}", _toml_error_line(str(exc))) from None
-    people = raw.get("person", [])
+    file = read_toml(path, config.staff_file)
+    problems = Problems(file)
+    problems.unknown_keys(file.data, ("person",), (), aliases={"people": "person", "staff": "person"})
+    people = file.data.get("person", [])
     if not isinstance(people, list):
-        raise ConfigError(config.staff_file, "people are listed as [[person]] tables")
+        problems.add(("person",), "people are listed as [[person]] tables")
+        people = []
     staff = []
-    for number, person in enumerate(people, 1):
-        if not isinstance(person, dict) or not isinstance(person.get("name"), str):
-            raise ConfigError(config.staff_file, f"person #{number} needs a name")
-        fields = {k: str(person.get(k, "")) for k in ("local", "email", "role", "bio")}
-        staff.append(StaffMember(name=person["name"], **fields))
+    for number, person in enumerate(people):
+        path = ("person", number)
+        if not isinstance(person, dict):
+            problems.add(path, "people are listed as [[person]] tables")
+            continue
+        problems.unknown_keys(person, STAFF_KEYS, path, "[[person]]")
+        if not isinstance(person.get("name"), str) or not person["name"].strip():
+            problems.add(path + ("name",) if "name" in person else path,
+                         f"person #{number + 1} needs a name: name = \"Kim Ki-yun\"")
+            continue
+        fields = {key: _text(person, key, "", problems, path, "[[person]]") for key in STAFF_KEYS}
+        if fields["email"] and "@" not in fields["email"]:
+            problems.add(path + ("email",), f"[[person]] email {fields['email']!r} has no '@'")
+        staff.append(StaffMember(**fields))
+    problems.raise_if_any()
     return tuple(staff)
 
 
@@ -292,95 +401,47 @@ DEPLOY_RULE_KEYS = ("pattern", "content_type", "cache_control", "gzip")
 _MEDIA_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+\"-]+)*$")
 
 
-def deploy_settings(table: object, text: str) -> DeploySettings:
-    """[deploy] and its [[deploy.rules]]; every error names dateline.toml and the key's line."""
-    lines = _TomlLines(text)
+def deploy_settings(raw: dict, problems: Problems) -> DeploySettings:
+    """[deploy] and its [[deploy.rules]]."""
+    table = raw.get("deploy", {})
     if not isinstance(table, dict):
-        raise ConfigError(CONFIG_NAME, "deploy must be a table: [deploy]", lines.where("", "deploy"))
-    _refuse_unknown(table, DEPLOY_KEYS, "[deploy]", lambda key: lines.where("deploy", key))
-    settings = {}
-    for key in ("target", "endpoint_url"):
-        value = table.get(key, "")
-        if not isinstance(value, str):
-            raise ConfigError(CONFIG_NAME, f"[deploy] {key} must be a string", lines.where("deploy", key))
-        settings[key] = value
+        problems.add(("deploy",), "deploy must be a table: [deploy]")
+        return DeploySettings()
+    problems.unknown_keys(table, DEPLOY_KEYS, ("deploy",), "[deploy]")
+    settings = {key: _text(table, key, "", problems, ("deploy",), "[deploy]") for key in ("target", "endpoint_url")}
     max_deletes = table.get("max_deletes", DeploySettings.max_deletes)
     if not isinstance(max_deletes, int) or isinstance(max_deletes, bool) or max_deletes < 0:
-        raise ConfigError(CONFIG_NAME, f"[deploy] max_deletes must be a whole number, 0 or more, got {max_deletes!r}",
-                          lines.where("deploy", "max_deletes"))
+        problems.add(("deploy", "max_deletes"), f"[deploy] max_deletes must be a whole number, 0 or more, got {max_deletes!r}")
+        max_deletes = DeploySettings.max_deletes
     rules = table.get("rules", [])
     if not isinstance(rules, list):
-        raise ConfigError(CONFIG_NAME, "deploy rules are [[deploy.rules]] tables", lines.where("deploy", "rules"))
-    parsed = tuple(_deploy_rule(rule, number, lines) for number, rule in enumerate(rules))
-    return DeploySettings(max_deletes=max_deletes, rules=parsed, **settings)
+        problems.add(("deploy", "rules"), "deploy rules are [[deploy.rules]] tables")
+        rules = []
+    parsed = (_deploy_rule(rule, ("deploy", "rules", number), problems) for number, rule in enumerate(rules))
+    return DeploySettings(max_deletes=max_deletes, rules=tuple(rule for rule in parsed if rule), **settings)
 
 
-def _deploy_rule(rule: object, number: int, lines: _TomlLines) -> DeployRule:
-    start = lines.table("deploy.rules", number) or lines.where("deploy", "rules")
-
-    def line(key: str) -> int:
-        return lines.key("deploy.rules", key, number) or start
-
+def _deploy_rule(rule: object, path: KeyPath, problems: Problems) -> DeployRule | None:
     if not isinstance(rule, dict):
-        raise ConfigError(CONFIG_NAME, "each deploy rule is a [[deploy.rules]] table", start)
-    _refuse_unknown(rule, DEPLOY_RULE_KEYS, "[[deploy.rules]]", line)
+        problems.add(path, "each deploy rule is a [[deploy.rules]] table")
+        return None
+    problems.unknown_keys(rule, DEPLOY_RULE_KEYS, path, "[[deploy.rules]]")
     pattern = rule.get("pattern")
     if not isinstance(pattern, str) or not pattern.strip("/"):
-        raise ConfigError(CONFIG_NAME, 'a deploy rule needs a pattern, a glob such as "assets/**" or "*.html"', start)
+        problems.add(path, 'a deploy rule needs a pattern, a glob such as "assets/**" or "*.html"')
+        return None
+    texts = {}
     for key in ("content_type", "cache_control"):
-        if not isinstance(rule.get(key, ""), str) or "\n" in rule.get(key, ""):
-            raise ConfigError(CONFIG_NAME, f"[[deploy.rules]] {key} must be a one-line string", line(key))
-    content_type = rule.get("content_type", "")
-    if content_type and not _MEDIA_TYPE.match(content_type):
-        raise ConfigError(CONFIG_NAME, f"[[deploy.rules]] content_type {content_type!r} is not a media type such as text/html",
-                          line("content_type"))
+        value = rule.get(key, "")
+        if not isinstance(value, str) or "\n" in value:
+            problems.add(path + (key,), f"[[deploy.rules]] {key} must be a one-line string")
+            value = ""
+        texts[key] = value
+    if texts["content_type"] and not _MEDIA_TYPE.match(texts["content_type"]):
+        problems.add(path + ("content_type",),
+                     f"[[deploy.rules]] content_type {texts['content_type']!r} is not a media type such as text/html")
     gzip = rule.get("gzip")
     if gzip is not None and not isinstance(gzip, bool):
-        raise ConfigError(CONFIG_NAME, f"[[deploy.rules]] gzip must be true or false, got {gzip!r}", line("gzip"))
-    return DeployRule(pattern=pattern, content_type=content_type, cache_control=rule.get("cache_control", ""),
-                      gzip=gzip, line=start)
-
-
-def _refuse_unknown(table: dict, known: tuple[str, ...], where: str, line) -> None:
-    import difflib
-
-    for key in table:
-        if key not in known:
-            close = difflib.get_close_matches(key, known, n=1) or [k for k in known if k.startswith(key) or key.startswith(k)]
-            hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
-            raise ConfigError(CONFIG_NAME, f"unknown key {key!r} in {where}{hint}", line(key))
-
-
-class _TomlLines:
-    """Line numbers of tables and keys in a TOML text (tomllib keeps none)."""
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-
-    def __init__(self, text: str):
-        self.headers: list[tuple[int, str, int]] = []  # (line, table name, index among [[name]])
-        self.keys: dict[tuple[str, int, str], int] = {}
-        current, index, counts = "", 0, {}
-        for number, line in enumerate(text.splitlines(), 1):
-            header = self._HEADER.match(line)
-            if header:
-                current = header.group(2).replace('"', "").replace(" ", "")
-                index = counts.get(current, 0)
-                counts[current] = index + 1 if header.group(1) == "[[" else index
-                self.headers.append((number, current, index))
-                continue
-            key = re.match(r"^\s*\"?([\w.-]+)\"?\s*=", line)
-            if key:
-                dotted = key.group(1).split(".")
-                table = ".".join(filter(None, [current, *dotted[:-1]]))
-                self.keys.setdefault((table, index if table == current else 0, dotted[-1]), number)
-
-    def table(self, name: str, index: int = 0) -> int:
-        return next((line for line, table, i in self.headers if table == name and i == index), 0)
-
-    def key(self, table: str, key: str, index: int = 0) -> int:
-        """The key's line, else its own table's ([deploy.rules] for rules), else 0."""
-        return self.keys.get((table, index, key)) or self.table(f"{table}.{key}" if table else key)
-
-    def where(self, table: str, key: str) -> int:
-        """The best line to name for a key: its own, else its table's header, else the first."""
-        return self.key(table, key) or self.table(table) or 1
+        problems.add(path + ("gzip",), f"[[deploy.rules]] gzip must be true or false, got {gzip!r}")
+        gzip = None
+    return DeployRule(pattern=pattern, gzip=gzip, line=problems.file.lines.line(*path), **texts)

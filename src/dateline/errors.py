@@ -28,11 +28,12 @@ class UsageError(DatelineError):
 
 
 class ConfigError(DatelineError):
-    """The site's dateline.toml (or a data file it names) is unusable."""
+    """The site's dateline.toml (or a data file it names) is unusable: one problem, or ERRORS (all of them)."""
 
-    def __init__(self, path: str, message: str, line: int = 1):
-        self.error = ContentError(path, line, message)
-        super().__init__(str(self.error))
+    def __init__(self, path: str, message: str = "", line: int = 1, *, errors: Iterable[ContentError] = ()):
+        self.errors = tuple(errors) or (ContentError(path, line, message),)
+        self.error = self.errors[0]
+        super().__init__("\n".join(str(error) for error in self.errors))
 
 
 class BuildFailed(DatelineError):

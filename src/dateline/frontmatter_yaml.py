@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -123,10 +124,8 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
         loader._root = root
         meta = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = FIRST_LINE + mark.line if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [ContentError(path, line, f"invalid YAML in front matter: {problem}")]
+        line, message = explain_yaml_error(exc, fm_text)
+        return None, [ContentError(path, FIRST_LINE + line, f"invalid YAML in front matter: {message}")]
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a constructor's: `!!int abc`
         node = getattr(loader, "current_node", None)
         line = FIRST_LINE + node.start_mark.line if node is not None else 1
@@ -161,3 +160,70 @@ def _without_invalid(value, found: list[str]):
     if isinstance(value, dict):
         return {_without_invalid(k, found): _without_invalid(v, found) for k, v in value.items()}
     return value
+
+
+def add_front_matter_key(text: str, key: str, value: object) -> str:
+    """TEXT with `key: value` added as the front matter's last line; every other byte is kept
+    (a person's formatting and comments survive). The key must not be there already."""
+    opening = OPENING.match(text)
+    closing = BOUNDARY.search(text, opening.end()) if opening else None
+    if closing is None:
+        raise ValueError("the text has no front matter to add a key to")
+    lines = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=10_000)
+    return text[:closing.start()] + lines + text[closing.start():]
+
+
+# ---- YAML errors in words a reporter can act on ----------------------------------------------
+
+# `key: value` on one line, perhaps as a list item: "title: Breaking: news", "  - name: Kim".
+_KEY_VALUE = re.compile(r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[^\s:#\"'][^:#]*?):[ \t]+(?P<value>\S.*?)\s*$")
+
+
+def explain_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """The (0-based) line of TEXT a YAML error is really at, and what to do about it.
+
+    libyaml reports where it gave up, which is often lines after the mistake (an unclosed quote
+    is reported at the end of the front matter) and in its own terms ("mapping values are not
+    allowed in this context"); the usual mistakes are recognised and named at their own line."""
+    lines = text.split("\n")
+    problem, context = getattr(exc, "problem", None) or str(exc), getattr(exc, "context", None) or ""
+    problem_mark, context_mark = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    at = problem_mark.line if problem_mark else 0
+    started = context_mark.line if context_mark else at
+    tabbed = next((number for number, line in enumerate(lines[:at + 1]) if re.match(r"^ *\t", line)), None)
+    if tabbed is not None:
+        return tabbed, "a tab in the indentation; YAML indents with spaces only: replace the tab with spaces"
+    if context == "while scanning a quoted scalar" and context_mark:
+        quote = lines[started][context_mark.column:context_mark.column + 1] or '"'
+        return started, f"the {quote} quote opened on this line is never closed: end the value with {quote}"
+    for opening, closing, kind in (("[", "]", "flow sequence"), ("{", "}", "flow mapping")):
+        if kind in context:
+            return started, f"the {opening} opened on this line is never closed with {closing}"
+    line = lines[at] if at < len(lines) else ""
+    entry = _KEY_VALUE.match(line)
+    if entry:
+        advice = _quoting_advice(problem, entry, problem_mark.column if problem_mark else 0)
+        if advice:
+            return at, advice
+    if problem == "mapping values are not allowed in this context" and line[:1].isspace():
+        return at, ("this line is indented, but the key above it already has its value: "
+                    "start the line at the left margin like the other keys")
+    return at, problem + (f" ({context})" if context else "")
+
+
+def _quoting_advice(problem: str, entry: re.Match, column: int) -> str:
+    """When the value on a `key: value` line needs quotes, say so and show the line quoted."""
+    key, value = entry["key"].strip(), entry["value"]
+    quoted = f"{entry['indent'].strip()}{' ' if entry['indent'].strip() else ''}{key}: {json.dumps(value, ensure_ascii=False)}"
+    if problem == "mapping values are not allowed in this context" and column >= entry.start("value"):
+        return f"the value of {key!r} holds a colon followed by a space: put it in quotes: {quoted}"
+    if problem == "found character that cannot start any token" and column == entry.start("value"):
+        return f"a value cannot start with {value[0]!r}: put it in quotes: {quoted}"
+    if problem == "block sequence entries are not allowed in this context":
+        return f"a value that starts with '- ' is read as a list: put it in quotes: {quoted}"
+    if problem == "did not find expected key" and value[:1] in ("'", '"'):
+        inner = value[1:-1] if value[-1:] == value[0] else value[1:]
+        fixed = "'" + inner.replace("'", "''") + "'" if value[0] == '"' else json.dumps(inner, ensure_ascii=False)
+        return (f"the value of {key!r} goes on after its closing quote: quote the whole value with the other quote "
+                f"mark: {key}: {fixed}")
+    return ""

@@ -4,7 +4,8 @@
     build.py     dateline build
     check.py     dateline check
     new.py       dateline new
-    init.py      dateline init, dateline theme export
+    init.py      dateline init
+    theme.py     dateline theme export
     serve.py     dateline serve
     import_.py   dateline import (the work is dateline.importer's)
     deploy.py    dateline deploy (the work is dateline.deploy's)

@@ -47,7 +47,7 @@ def user_errors() -> Iterator[None]:
         print_errors(failed.errors)
         sys.exit(1)
     except ConfigError as exc:
-        print_errors([exc.error], footer=False)
+        print_errors(exc.errors, footer=False)
         sys.exit(1)
     except UsageError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -55,6 +55,43 @@ def user_errors() -> Iterator[None]:
     except DatelineError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:  # a folder that cannot be written, a full disk: the machine's answer, in its words
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
+
+
+class _PlainUsageError(click.UsageError):
+    """click's own usage errors (a bad option value, a missing argument) told the way dateline's are."""
+
+    def show(self, file=None) -> None:
+        message = self.format_message().rstrip(".")
+        hint = f" (see {self.ctx.command_path} --help)" if self.ctx else ""
+        click.echo(f"error: {message}{hint}", err=True)
+
+
+@contextmanager
+def _plain_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `dateline theme` alone: the help is the answer
+    except click.UsageError as exc:
+        if isinstance(exc, _PlainUsageError):
+            raise
+        raise _PlainUsageError(exc.format_message(), exc.ctx) from None
+
+
+class Program(click.Group):
+    """The `dateline` group: every usage error, click's or dateline's, is `error: ...` and exit 2."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _plain_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with _plain_usage_errors():
+            return super().invoke(ctx)
 
 
 def open_config(site_dir: Path, **overrides) -> Config:

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from dateline.commands.common import now_option, open_config, site_option, user_errors
-from dateline.serve.devsite import Settings
+from dateline.errors import DatelineError, UsageError
+from dateline.serve.devsite import Settings, serving_config
 from dateline.serve.server import DevServer, exposure_warning, interrupts_as_keyboard_interrupt, settle
 
 
@@ -19,7 +20,8 @@ from dateline.serve.server import DevServer, exposure_warning, interrupts_as_key
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback exposes the site to your network.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port; 0 picks a free one.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: SITE/site).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to build (default: SITE/.dateline-cache/serve; never the deployable output folder).")
 @click.option("--base-url", help="Build with this base_url instead of the local address (its path is served).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for full builds (default: one per core).")
@@ -38,6 +40,13 @@ def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Pa
     if warning:
         click.echo(warning, err=True)
     settings = Settings(site_dir.resolve(), out_dir.resolve() if out_dir else None, drafts, base_url, "", jobs, moment)
+    try:
+        serving_config(settings)
+    except UsageError as exc:  # no site here, a bad --base-url or --out: nothing to serve
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except DatelineError:
+        pass  # broken sources: the server reports them and, with --watch, waits for the fix
     try:
         server = DevServer(settings, host, port, watch)
     except OSError as exc:

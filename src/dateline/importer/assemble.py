@@ -21,9 +21,9 @@ from dateline.content import is_valid_slug
 from dateline.importer.bylines import from_authors, from_signoff
 from dateline.importer.existing import SiteContent
 from dateline.importer.markdown_escape import paragraphs_to_markdown
-from dateline.importer.places import resolve_place
 from dateline.importer.records import ImportedArticle, ImportOptions, Place, RawArticle, RawFileError
 from dateline.importer.slugs import ascii_slug, headline_slug, romanized_slug
+from dateline.places import dateline_place
 
 
 def site_language(raw: RawArticle, options: ImportOptions, config: Config) -> tuple[str, list[str]]:
@@ -101,13 +101,7 @@ def assemble(raw: RawArticle, lang: str, options: ImportOptions, config: Config,
 def filed_at(place: str, config: Config) -> Place | None:
     """A wire item's place as a dateline: Korean names through [places]; an English name that
     [places] gives a Korean name for gets it as `local` (one city, one dateline page)."""
-    if not place:
-        return None
-    resolved, _warning = resolve_place(place, config.places)
-    if not resolved.local:
-        local = next((name for name, english in config.places.items() if english.casefold() == place.casefold()), "")
-        return Place(resolved.city, local)
-    return resolved
+    return dateline_place(place, config.places)[0] if place else None
 
 
 def site_translations(raw: RawArticle, lang: str, config: Config, in_site: set[str]) -> tuple[tuple[str, str], ...]:

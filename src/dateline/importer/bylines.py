@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from dateline.config import Config, StaffMember
 from dateline.importer.names import romanize_name
-from dateline.importer.places import resolve_place
 from dateline.importer.records import Person, Place, SignoffEntry
 from dateline.importer.roles import role_for
 from dateline.importer.signoff import parse_signoff_line
+from dateline.places import resolve_place
 from dateline.staff import StaffRegistry
 
 

