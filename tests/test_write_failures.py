@@ -27,11 +27,13 @@ def full_disk(*args, **kwargs):
 
 
 def disk_full_for(monkeypatch, suffix: str = "") -> None:
-    """Make every file the build stages (whose name ends in SUFFIX) fail as on a full disk."""
+    """Make every file the build stages (whose name ends in SUFFIX) fail as on a full disk. A
+    rebuild stages files flat, under a name made from the output path (write.staged_name)."""
     real_open = open
 
     def fake_open(file, mode="r", *args, **kwargs):
-        if "w" in str(mode) and str(file).endswith(suffix):
+        staged_as = Path(file).name == dateline.write.staged_name(suffix)
+        if "w" in str(mode) and (str(file).endswith(suffix) or staged_as):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
         return real_open(file, mode, *args, **kwargs)
 
