@@ -17,6 +17,7 @@ from dateline.content import Article, content_files, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
 from dateline.index import SiteIndex, build_index
 from dateline.render import THEME_DIR, Renderer, template_error
+from dateline.search import search_files
 from dateline.write import StagedOutput, open_output, static_files
 
 # Below this many pages a process pool costs more than it saves.
@@ -88,7 +89,11 @@ def build_loaded(config: Config, articles: list[Article], bodies: dict[str, str]
         render_pages(index, bodies, staged, jobs, progress)
         for relative, source in assets:
             staged.copy(relative, source)
-        staged.commit(expected={p.output for p in index.pages} | {relative for relative, _ in assets})
+        # Search (dateline.search): each edition's Pagefind bundle, written like the pages it indexes.
+        search = search_files(config, index, bodies).files
+        for relative, data in search.items():
+            staged.write(relative, data)
+        staged.commit(expected={p.output for p in index.pages} | {relative for relative, _ in assets} | set(search))
     except BaseException:
         staged.discard()
         raise

@@ -54,6 +54,7 @@ class Config:
     staff_file: str = DEFAULT_STAFF_FILE
     # The edition whose articles are the originals when two of a story post at the same minute.
     original_language: str = ""
+    search: bool = True  # build each edition's search page and index ([search] enabled; --no-search)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -112,6 +113,7 @@ def load_config(
     base_url: str | None = None,
     out_dir: str | Path | None = None,
     drafts: bool = False,
+    search: bool | None = None,
 ) -> Config:
     """Read SITE/dateline.toml; command-line overrides win over the file."""
     site = Path(site_dir).resolve()
@@ -125,6 +127,8 @@ def load_config(
         raise ConfigError(CONFIG_NAME, f"invalid TOML: {exc}", line) from None
     config = _config_from_table(site, raw)
     overrides = {"drafts": drafts}
+    if search is not None:
+        overrides["search"] = search
     if base_url:
         overrides["base_url"] = normalize_base_url(base_url, "--base-url")
     if out_dir is not None:
@@ -193,7 +197,18 @@ def _config_from_table(site: Path, raw: dict) -> Config:
         places=dict(places),
         staff_file=str(raw.get("staff", DEFAULT_STAFF_FILE)),
         original_language=_original_language(raw, languages, where),
+        search=_search_enabled(raw, where),
     )
+
+
+def _search_enabled(raw: dict, where: str) -> bool:
+    table = raw.get("search", {})
+    if not isinstance(table, dict):
+        raise ConfigError(where, "[search] must be a table, e.g. [search] enabled = false")
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(where, f"[search] enabled must be true or false, got {enabled!r}")
+    return enabled
 
 
 def _original_language(raw: dict, languages: tuple[Language, ...], where: str) -> str:

@@ -42,7 +42,7 @@ class Page:
     """One output file. Rendering it needs only this record and the index."""
 
     path: str  # site path without the base path: "/en/", "/en/feed.xml", "/404.html"
-    kind: str  # article, home, section, tag, dateline, correspondent, month, root, notfound, feed, sitemap, robots
+    kind: str  # article, home, section, tag, dateline, correspondent, month, root, notfound, feed, sitemap, robots, search
     lang: str = ""
     key: str = ""  # article source, term slug or "yyyy/mm"
     sources: tuple[str, ...] = ()  # the articles it lists
@@ -261,6 +261,8 @@ def _pages(config, articles, urls, editions, terms) -> tuple[Page, ...]:
     for lang, sources in editions.items():
         pages.extend(_paginated(config, f"/{lang}/", "home", lang, "", sources))
         pages.append(Page(f"/{lang}/feed.xml", "feed", lang, "", sources[: config.feed_limit]))
+        if config.search:  # the page; its index is dateline.search's
+            pages.append(Page(f"/{lang}/search/", "search", lang))
         by_month = groupby(sources, key=lambda s: f"{articles[s].posted:%Y/%m}")
         for month, members in by_month:
             pages.append(Page(f"/{lang}/{month}/", "month", lang, month, tuple(members)))

@@ -31,6 +31,7 @@ TEMPLATE_FOR = {
     "feed": ["feed.xml"],
     "sitemap": ["sitemap.xml"],
     "robots": ["robots.txt"],
+    "search": ["search.html"],
     **{kind: [f"{kind}.html", "list.html"] for kind in LIST_KINDS},
 }
 
@@ -202,7 +203,8 @@ def page_context(r: Renderer, page: Page) -> dict:
     lang = config.language(page.lang) or config.default_language
     context = {
         "site": {"publisher": config.publisher, "base_url": config.base_url, "editions": r.editions,
-                 "title": lang.title, "description": lang.description},
+                 "title": lang.title, "description": lang.description,
+                 "search": r.link(f"/{lang.code}/search/") if config.search else ""},
         "lang": lang,
         "t": strings(lang.code),
         "page": {"kind": page.kind, "path": page.path, "url": r.link(page.path), "number": page.number,
@@ -366,7 +368,7 @@ def _feed_context(r: Renderer, page: Page) -> dict:
 def _sitemap_context(r: Renderer, page: Page) -> dict:
     entries = []
     for p in r.index.pages:
-        if p.kind in ("feed", "sitemap", "robots", "notfound"):
+        if p.kind in ("feed", "sitemap", "robots", "notfound", "search"):  # search pages are noindex
             continue
         entry = {"loc": r.absolute(p.path), "lastmod": None, "alternates": []}
         if p.kind == "article":
@@ -385,6 +387,15 @@ def _robots_context(r: Renderer, page: Page) -> dict:
     return {"sitemap_url": r.absolute("/sitemap.xml")}
 
 
+def _search_context(r: Renderer, page: Page) -> dict:
+    """The search page: the edition's Pagefind bundle (dateline.search writes it) and the UI's strings."""
+    t = strings(page.lang)
+    return {
+        "title": t["search"],
+        "search": {"lang": page.lang, "bundle": r.link(f"/{page.lang}/pagefind/pagefind.js"), "strings": t["search_ui"]},
+    }
+
+
 def _correspondent_context(r: Renderer, page: Page) -> dict:
     return _list_context(r, page)
 
@@ -397,4 +408,5 @@ _CONTEXT_BUILDERS = {
     "sitemap": _sitemap_context,
     "robots": _robots_context,
     "correspondent": _correspondent_context,
+    "search": _search_context,
 }

@@ -18,12 +18,14 @@ from dateline.commands.common import open_config, progress_display, site_option,
 @click.option("--clean", is_flag=True,
               help="Start afresh: drop the cache of converted articles and leftovers of interrupted builds.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--no-search", "no_search", is_flag=True,
+              help="Leave out the search pages and their index (as [search] enabled = false does).")
 def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, jobs: int | None,
-          clean: bool, quiet: bool) -> None:
+          clean: bool, quiet: bool, no_search: bool) -> None:
     """Build the site into site/ (or --out)."""
     from dateline.build import build_site, remove_leftovers
 
-    config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts)
+    config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts, search=False if no_search else None)
     with user_errors():
         if clean:
             remove_leftovers(config)

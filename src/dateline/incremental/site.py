@@ -44,6 +44,7 @@ from dateline.incremental.sources import SourceFiles
 from dateline.incremental.templates import template_keys
 from dateline.index import Page, SiteIndex, build_index
 from dateline.render import Renderer, make_environment, template_error
+from dateline.search import bundle_outputs, search_files
 
 # The Article fields build_index reads; tests/test_incremental.py checks no other field matters.
 INDEX_FIELDS = ("source", "lang", "posted", "slug", "draft", "story", "section", "tags", "dateline", "correspondents")
@@ -272,8 +273,11 @@ class IncrementalSite:
         now = [(p, fp) for p, fp in plan.render if p.output not in deferred]
         rendered = {p.output: _render(renderer, p) for p, _ in now}
         out = self.config.out_dir
-        written = write_changed(out, rendered) + copy_changed(out, assets, maybe_copy)
-        stale = (plan.removed | (set(self.state.assets) - set(assets))) - set(assets) - set(new.pages)
+        # Search (dateline.search): Pagefind runs again only if an article's indexed text or metadata changed.
+        search = search_files(self.config, new.index, new.bodies).files
+        written = write_changed(out, rendered) + write_changed(out, search) + copy_changed(out, assets, maybe_copy)
+        stale = (plan.removed | (set(self.state.assets) - set(assets)) | (bundle_outputs(self.config) - set(search))
+                 ) - set(assets) - set(new.pages) - set(search)
         removed = remove_outputs(out, set(stale))
         new.fingerprints.update((p.output, fp) for p, fp in now)
         for output in deferred:  # not written yet: until `finish`, they are as the last build left them

@@ -1,0 +1,354 @@
+"""Search: one Pagefind bundle per edition, made from the site's articles rather than by crawling pages.
+
+Each edition's bundle lives at /<lang>/pagefind/ and holds only that edition's articles, so the
+search page of /<lang>/search/ can link to nothing else. A record is an article's headline,
+summary (when the front matter gives one: otherwise it is the body's first paragraph) and body
+text; headline, date, dateline and section travel as metadata, section, dateline and
+correspondent as filters.
+
+Korean: Pagefind splits Korean text on spaces only, so a word's stem finds its inflected forms
+only when they start with it (서울 finds 서울은; 열리다 does not find 열린, nor 공원 한강공원에).
+Korean text is therefore indexed with, after each word as written, the lemmas a morphological
+analyser (kiwipiepy) finds in it: 한강공원에서 is followed by 한강 and 공원, 열린 by 열리다.
+The excerpt a reader sees is then taken from the summary kept in the metadata, not from that
+indexed text.
+
+Indexing is skipped when nothing it reads changed: the digest of the records fed to Pagefind
+and the bundle it made are kept in .dateline-cache/search-<lang>.json and search-<lang>/; the
+analyser's output is kept per text in search-analysis-<lang>.pickle, so a rebuild analyses only
+new or edited Korean articles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import pickle
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from markupsafe import Markup
+
+from dateline.bodies import FOOTNOTE_REF, first_paragraph_text
+from dateline.cache import CACHE_DIR
+from dateline.config import Config
+from dateline.errors import UsageError
+from dateline.i18n import format_moment
+from dateline.index import SiteIndex
+from dateline.views import site_link
+from dateline.write import write_file
+
+BUNDLE_FOLDER = "pagefind"  # below /<lang>/
+# Pagefind writes its own search UIs too; the search page uses only its search API.
+BUNDLE_SKIP = re.compile(r"^pagefind-(component-ui|modular-ui|ui|highlight)\.(js|css)$")
+EXCERPT_CHARS = 240
+# Bump when the records, the analysis or the bundle layout change meaning: caches start afresh.
+FORMAT = "1"
+MISSING_EXTRA = ("search needs the 'search' extra (Pagefind and kiwipiepy): pip install 'dateline[search]'; "
+                 "or build without search: dateline build --no-search, or [search] enabled = false in dateline.toml")
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One article as Pagefind receives it (add_custom_record)."""
+
+    url: str  # the article's link, base path included
+    language: str
+    content: str  # what is indexed: headline, summary, body text (and lemmas, in Korean)
+    meta: dict[str, str] = field(hash=False)
+    filters: dict[str, list[str]] = field(hash=False)
+
+    def as_json(self) -> dict:
+        return {"url": self.url, "language": self.language, "content": self.content, "meta": self.meta,
+                "filters": self.filters}
+
+
+# ---- what gets indexed ---------------------------------------------------------------------
+
+BLOCK_TAG = re.compile(r"<(?:/?(?:p|h[1-6]|li|ul|ol|td|th|tr|table|div|blockquote|pre|dd|dt|dl|figcaption|hr)|br)\b",
+                       re.I)
+SKIPPED_ELEMENT = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
+
+
+@lru_cache(maxsize=65536)  # a dev server re-reads the same bodies on every rebuild
+def body_text(body_html: str) -> str:
+    """The words of a rendered body: blocks kept apart, footnote markers and scripts left out."""
+    text = FOOTNOTE_REF.sub("", SKIPPED_ELEMENT.sub(" ", body_html))
+    return Markup(BLOCK_TAG.sub(lambda m: " " + m.group(0), text)).striptags()
+
+
+def excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def edition_records(config: Config, index: SiteIndex, bodies: dict[str, str], lang: str,
+                    analyse=None) -> list[SearchRecord]:
+    """The edition's articles, newest first, as Pagefind records.
+
+    analyse, if given, turns each text into what is indexed (the Korean lemmas)."""
+    locale = config.language(lang).locale
+    records = []
+    for source in index.editions.get(lang, ()):
+        article = index.articles[source]
+        body_html = bodies.get(source, "")
+        text = body_text(body_html)
+        summary = article.summary or first_paragraph_text(body_html)
+        # A summary of its own is indexed; the default one is the body's first paragraph already.
+        content = "\n".join(part for part in (article.title, article.summary, text) if part)
+        sections = [t.name for t in index.article_terms(source, "section")]
+        datelines = [t.name for t in index.article_terms(source, "dateline")]
+        people = [t.name for t in index.correspondent_terms(source)]
+        meta = {"title": article.title, "date": format_moment(article.posted, lang, locale),
+                "datetime": article.posted.isoformat()}
+        if datelines:
+            meta["dateline"] = datelines[0]
+        if sections:
+            meta["section"] = sections[0]
+        image = article.extra.get("image")
+        if isinstance(image, str) and image:
+            meta["image"] = image
+        if analyse is not None:
+            meta["excerpt"] = excerpt(summary or text)
+            content = analyse(content)
+        filters = {name: values for name, values in
+                   (("section", sections), ("dateline", datelines), ("correspondent", people)) if values}
+        records.append(SearchRecord(site_link(config, index.urls[source]), lang, content, meta, filters))
+    return records
+
+
+# ---- Korean: words followed by their lemmas ------------------------------------------------
+
+NOUN_TAGS = {"NNG", "NNP", "NR", "NP", "SL", "SH", "XR"}
+PREDICATE_TAGS = {"VV", "VA"}  # verb and adjective stems; kiwipiepy marks irregular ones VV-I, VA-I
+DERIVING_TAGS = {"XSV", "XSA"}  # 발표+하+다: a noun made a verb
+
+
+def lemmas_of(tokens, eojeol: str) -> list[str]:
+    """The stems and lemmas of one written word (its tokens from kiwipiepy), in order, once each."""
+    found: list[str] = []
+    previous = None
+    for token in tokens:
+        tag = token.tag.split("-")[0]
+        lemma = None
+        if tag in NOUN_TAGS:
+            lemma = token.form
+        elif tag in PREDICATE_TAGS:
+            lemma = token.form + "다"
+        elif tag in DERIVING_TAGS and previous is not None and previous.tag.split("-")[0] in NOUN_TAGS:
+            lemma = previous.form + token.form + "다"
+        if lemma and lemma != eojeol and lemma not in found:
+            found.append(lemma)
+        previous = token
+    return found
+
+
+WORD = re.compile(r"\S+")
+
+
+def with_lemmas(text: str, tokens) -> str:
+    """text with each word followed by its lemmas: 서울에서 열린 -> 서울에서 서울 열린 열리다."""
+    words = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
+    by_word: list[list] = [[] for _ in words]
+    starts = [start for start, _, _ in words]
+    position = 0
+    for token in tokens:
+        while position + 1 < len(words) and starts[position + 1] <= token.start:
+            position += 1
+        if words and words[position][0] <= token.start < words[position][1]:
+            by_word[position].append(token)
+    out = []
+    for (_, _, word), tokens_of_word in zip(words, by_word, strict=True):
+        out.append(word)
+        out.extend(lemmas_of(tokens_of_word, word.strip(".,!?\"'“”‘’()[]…·")))
+    return " ".join(out)
+
+
+class KoreanAnalyser:
+    """Text -> text with lemmas, remembered per text between builds (the analyser is slow to load)."""
+
+    def __init__(self, cache_file: Path):
+        self.cache_file = cache_file
+        self.known: dict[str, str] = self._load()
+        self.used: dict[str, str] = {}
+        self.analysed = 0
+
+    def _load(self) -> dict[str, str]:
+        try:
+            with open(self.cache_file, "rb") as handle:
+                known = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return {}
+        return known if isinstance(known, dict) else {}
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def prepare(self, texts: list[str]) -> None:
+        """Analyse, in one parallel batch, the texts not seen before."""
+        new = {self.key(t): t for t in texts if self.key(t) not in self.known}
+        if not new:
+            return
+        kiwi = _kiwi()
+        for key, tokens in zip(new, kiwi.tokenize(list(new.values())), strict=True):
+            self.known[key] = with_lemmas(new[key], tokens)
+        self.analysed += len(new)
+
+    def __call__(self, text: str) -> str:
+        key = self.key(text)
+        if key not in self.known:
+            self.prepare([text])
+        self.used[key] = self.known[key]
+        return self.used[key]
+
+    def save(self) -> None:
+        if self.analysed or len(self.used) != len(self.known):  # only what this build used is kept
+            try:
+                write_file(self.cache_file, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only site still builds; it analyses again next time
+
+
+@lru_cache(maxsize=1)
+def _kiwi():
+    from kiwipiepy import Kiwi
+
+    # No typo or multi-word dictionaries: news copy is edited text, and they slow loading down.
+    return Kiwi(load_typo_dict=False, load_multi_dict=False)
+
+
+def analysed_language(lang: str) -> bool:
+    return lang == "ko" or lang.startswith("ko-")
+
+
+def korean_records(config: Config, index: SiteIndex, bodies: dict[str, str], lang: str) -> list[SearchRecord]:
+    analyser = KoreanAnalyser(cache_folder(config) / f"search-analysis-{lang}.pickle")
+    plain = edition_records(config, index, bodies, lang, analyse=lambda text: text)
+    analyser.prepare([r.content for r in plain])
+    records = [SearchRecord(r.url, r.language, analyser(r.content), r.meta, r.filters) for r in plain]
+    analyser.save()
+    return records
+
+
+# ---- the bundles -----------------------------------------------------------------------------
+
+def require_search_extra() -> None:
+    """A usage error, not a traceback, when the optional dependencies are not installed."""
+    try:
+        metadata.version("pagefind")
+        metadata.version("kiwipiepy")
+        from pagefind.service import get_executable
+    except (metadata.PackageNotFoundError, ImportError):
+        raise UsageError(MISSING_EXTRA) from None
+    if get_executable() is None:
+        raise UsageError("search: Pagefind's program is missing: pip install 'pagefind[extended]'; " + MISSING_EXTRA)
+
+
+def cache_folder(config: Config) -> Path:
+    return config.site_dir / CACHE_DIR
+
+
+def records_digest(records: list[SearchRecord]) -> str:
+    digest = hashlib.blake2b(f"{FORMAT} {metadata.version('pagefind')}".encode(), digest_size=16)
+    for record in records:
+        digest.update(json.dumps(record.as_json(), ensure_ascii=False, sort_keys=True).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def run_pagefind(records: list[SearchRecord], into: Path) -> None:
+    """Index the records with Pagefind and write its bundle into the folder `into`."""
+    from pagefind.index import PagefindIndex
+
+    async def index_all() -> None:
+        async with PagefindIndex({"output_path": str(into)}) as pagefind:
+            for record in records:
+                await pagefind.add_custom_record(url=record.url, content=record.content, language=record.language,
+                                                 meta=record.meta, filters=record.filters)
+
+    # A thread of its own: the caller may be running an event loop already (a notebook, Playwright).
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, index_all()).result()
+
+
+def read_bundle(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not BUNDLE_SKIP.match(p.name)
+    }
+
+
+def edition_bundle(config: Config, records: list[SearchRecord], lang: str) -> tuple[dict[str, bytes], bool]:
+    """(file below /<lang>/pagefind/ -> bytes, whether Pagefind ran): the kept bundle when the
+    records are those it was made from, else a new one."""
+    folder = cache_folder(config)
+    manifest_file, kept = folder / f"search-{lang}.json", folder / f"search-{lang}"
+    digest = records_digest(records)
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        if manifest.get("digest") == digest:
+            bundle = read_bundle(kept)
+            if sorted(bundle) == manifest.get("files"):
+                return bundle, False
+    except (OSError, ValueError, AttributeError):
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=folder, prefix=f".search-{lang}."))
+    try:
+        run_pagefind(records, fresh / BUNDLE_FOLDER)
+        bundle = read_bundle(fresh / BUNDLE_FOLDER)
+        shutil.rmtree(kept, ignore_errors=True)
+        (fresh / BUNDLE_FOLDER).rename(kept)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    write_file(manifest_file, json.dumps({"digest": digest, "records": len(records), "files": sorted(bundle)},
+                                         indent=1).encode())
+    return bundle, True
+
+
+@dataclass(frozen=True)
+class SearchOutput:
+    files: dict[str, bytes]  # output path -> bytes, for every edition
+    indexed: tuple[str, ...]  # editions Pagefind indexed again (the others were unchanged)
+
+
+def bundle_outputs(config: Config) -> set[str]:
+    """The search bundle files now in the output folder (to remove those a new bundle no longer has)."""
+    out = config.out_dir
+    return {p.relative_to(out).as_posix() for lang in config.languages
+            for p in (out / lang.code / BUNDLE_FOLDER).rglob("*") if p.is_file()}
+
+
+def search_files(config: Config, index: SiteIndex, bodies: dict[str, str]) -> SearchOutput:
+    """Every edition's search bundle, as output files to write like pages.
+
+    Pagefind runs only for an edition whose records changed since the bundle kept in the
+    cache was made; otherwise that bundle is returned as it is."""
+    if not config.search:
+        return SearchOutput({}, ())
+    require_search_extra()
+    files: dict[str, bytes] = {}
+    indexed = []
+    for language in config.languages:
+        lang = language.code
+        if analysed_language(lang):
+            records = korean_records(config, index, bodies, lang)
+        else:
+            records = edition_records(config, index, bodies, lang)
+        bundle, ran = edition_bundle(config, records, lang)
+        if ran:
+            indexed.append(lang)
+        files.update((f"{lang}/{BUNDLE_FOLDER}/{relative}", data) for relative, data in bundle.items())
+    return SearchOutput(files, tuple(indexed))
+
