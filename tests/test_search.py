@@ -20,6 +20,7 @@ from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
 from dateline import search
 from dateline.build import load_site
 from dateline.config import load_config
+from dateline.incremental import Change, IncrementalSite
 
 SEARCH_CONFIG = DEFAULT_CONFIG.replace("enabled = false", "enabled = true")
 
@@ -168,6 +169,28 @@ def test_rebuild_indexes_again_only_the_edition_that_changed(tmp_path):
     # A change of metadata only (the base URL moves every result's link) indexes both again.
     moved = replace(config, base_url="https://example.com/news/")
     assert search.search_files(moved, replace(index, config=moved), edited).indexed == ("en", "ko")
+
+
+def test_serve_rebuilds_keep_the_index_up_to_date(tmp_path):
+    """The dev server's incremental rebuilds (IncrementalSite) write a changed bundle and drop the old files."""
+    site = search_site(tmp_path / "site")
+    incremental = IncrementalSite(load_config(site), jobs=1)
+    incremental.build()
+    bundle = site / "site" / "en" / "pagefind"
+    before = {p.name for p in bundle.rglob("*.pf_fragment")}
+    story = site / "content" / "en" / "2024" / "05" / "rates.md"
+    story.write_text(story.read_text().replace("Markets rallied.", "Markets rallied on the surprise."))
+    outcome = incremental.rebuild(Change(content=frozenset({story})))
+    assert any(w.startswith("en/pagefind/") for w in outcome.written)
+    assert not any(w.startswith("ko/pagefind/") for w in outcome.written), "the Korean edition did not change"
+    assert any(r.startswith("en/pagefind/fragment/") for r in outcome.removed)
+    manifest = json.loads((site / ".dateline-cache" / "search-en.json").read_text())
+    assert sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()) == manifest["files"]
+    assert {p.name for p in bundle.rglob("*.pf_fragment")} != before
+    # An edit that changes nothing indexed (a tag) leaves the bundle alone.
+    story.write_text(story.read_text().replace("section: Economy", "section: Economy, tags: [fed]"))
+    outcome = incremental.rebuild(Change(content=frozenset({story})))
+    assert not any("pagefind" in path for path in outcome.written + outcome.removed)
 
 
 def test_no_search_leaves_out_pages_links_and_index(tmp_path):

@@ -102,7 +102,7 @@ class Fingerprints:
         if page.kind in LIST_KINDS:
             term = self.index.terms.get((page.kind, page.lang, page.key)) if page.kind in TERM_KINDS else None
             return base + (term and term_key(term), tuple(self.views[s] for s in page.sources))
-        if page.kind in ("notfound", "robots"):
+        if page.kind in ("notfound", "robots", "search"):  # search: its page reads no article (dateline.search indexes them)
             return base
         if page.kind == "sitemap":
             return base + (self.all_pages(), tuple(self.sitemap.values()))
@@ -123,5 +123,5 @@ def readers(pages: dict[str, Page]) -> dict[str, list[str]]:
 
 def always_candidates(index: SiteIndex) -> list[Page]:
     """Pages to look at on every rebuild: the sitemap (reads every article) and those with no fingerprint."""
-    known = {"article", "notfound", "robots", *LIST_KINDS}
+    known = {"article", "notfound", "robots", "search", *LIST_KINDS}
     return [p for p in index.pages if p.kind not in known]

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Time the search index of each edition and measure its size, on the shared synthetic corpus.
+
+    python bench/bench_search.py --stories 1000 10000
+
+For each corpus (../shared/bench/gen_corpus.py, made once and kept in --workdir) the articles
+are loaded and indexed in this process, then timed: building the records, the Korean analysis
+(kiwipiepy, no cache), Pagefind per edition, and search_files as `dateline build` calls it: cold
+(no cache), unchanged (the kept bundles are reused) and after one English article was edited.
+Sizes are those of the files written below /<lang>/pagefind/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_build import make_corpus
+
+from dateline import search
+from dateline.build import load_and_convert, load_site
+from dateline.config import load_config
+
+
+def timed(work):
+    started = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - started
+
+
+def measure(site: Path, jobs: int | None) -> dict:
+    config = load_config(site)
+    cache = {}
+    _, bodies, _ = load_and_convert(config, jobs or 2, cache)
+    index = load_site(config)
+    folder = search.cache_folder(config)
+    for stale in folder.glob("search-*"):
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink()
+    figures = {"articles": {lang: len(index.editions[lang]) for lang in index.editions}}
+    records_en, figures["records_en"] = timed(lambda: search.edition_records(config, index, bodies, "en"))
+    plain_ko, figures["records_ko"] = timed(
+        lambda: search.edition_records(config, index, bodies, "ko", analyse=lambda text: text))
+    search._kiwi()  # loading the model is timed apart
+    with tempfile.TemporaryDirectory() as scratch:
+        analyser = search.KoreanAnalyser(Path(scratch) / "none.pickle")
+        _, figures["analysis_ko"] = timed(lambda: analyser.prepare([r.content for r in plain_ko]))
+        analysed = [search.SearchRecord(r.url, r.language, analyser(r.content), r.meta, r.filters) for r in plain_ko]
+        for lang, records in (("en", records_en), ("ko", analysed)):
+            into = Path(scratch) / lang
+            _, figures[f"pagefind_{lang}"] = timed(lambda records=records, into=into: search.run_pagefind(records, into))
+            kept = search.read_bundle(into)
+            figures[f"size_{lang}"] = (sum(len(b) for b in kept.values()), len(kept))
+    _, figures["cold"] = timed(lambda: search.search_files(config, index, bodies))
+    _, figures["unchanged"] = timed(lambda: search.search_files(config, index, bodies))
+    source = index.editions["en"][0]
+    edited = dict(bodies, **{source: bodies[source] + "<p>A late correction.</p>"})
+    output, figures["one_edit"] = timed(lambda: search.search_files(config, index, edited))
+    assert output.indexed == ("en",), output.indexed
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, nargs="+", default=[1000])
+    parser.add_argument("--jobs", type=int, help="worker processes for loading (default: 2)")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dateline-bench")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    print("| stories | articles en / ko | records en / ko | Korean analysis | Pagefind en / ko | build: cold / unchanged / "
+          "one edit | index en | index ko |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for stories in args.stories:
+        f = measure(make_corpus(stories, args.workdir), args.jobs)
+        mib = {lang: f[f"size_{lang}"][0] / 2**20 for lang in ("en", "ko")}
+        print(f"| {stories:,} | {f['articles']['en']:,} / {f['articles']['ko']:,} "
+              f"| {f['records_en']:.2f} / {f['records_ko']:.2f} s | {f['analysis_ko']:.1f} s "
+              f"| {f['pagefind_en']:.1f} / {f['pagefind_ko']:.1f} s "
+              f"| {f['cold']:.1f} / {f['unchanged']:.2f} / {f['one_edit']:.1f} s "
+              f"| {mib['en']:.1f} MiB, {f['size_en'][1]:,} files | {mib['ko']:.1f} MiB, {f['size_ko'][1]:,} files |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
