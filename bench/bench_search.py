@@ -42,8 +42,7 @@ def measure(site: Path, jobs: int | None) -> dict:
         shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink()
     figures = {"articles": {lang: len(index.editions[lang]) for lang in index.editions}}
     records_en, figures["records_en"] = timed(lambda: search.edition_records(config, index, bodies, "en"))
-    plain_ko, figures["records_ko"] = timed(
-        lambda: search.edition_records(config, index, bodies, "ko", analyse=lambda text: text))
+    plain_ko, figures["records_ko"] = timed(lambda: search.edition_records(config, index, bodies, "ko"))
     search._kiwi()  # loading the model is timed apart
     with tempfile.TemporaryDirectory() as scratch:
         analyser = search.KoreanAnalyser(Path(scratch) / "none.pickle")

@@ -323,7 +323,7 @@ def test_korean_stems_with_and_without_analysis(browser, built, tmp_path):
     from dateline.bodies import render_markdown
 
     bodies = {s: render_markdown(a.body) for s, a in index.articles.items()}
-    plain = search.edition_records(config, index, bodies, "ko", analyse=lambda text: text)
+    plain = search.edition_records(config, index, bodies, "ko")
     search.run_pagefind(plain, out / "plain" / "ko" / "pagefind")
     page, _ = open_search(browser, base_url + "ko/search/")
     found = page.evaluate("""async ([bundles, queries]) => {

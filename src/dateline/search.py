@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -70,6 +70,11 @@ class SearchRecord:
         return {"url": self.url, "language": self.language, "content": self.content, "meta": self.meta,
                 "filters": self.filters}
 
+    @cached_property
+    def digest(self) -> bytes:
+        return hashlib.blake2b(json.dumps(self.as_json(), ensure_ascii=False, sort_keys=True).encode(),
+                               digest_size=16).digest()
+
 
 # ---- what gets indexed ---------------------------------------------------------------------
 
@@ -92,39 +97,54 @@ def excerpt(text: str) -> str:
     return cut + "…"
 
 
-def edition_records(config: Config, index: SiteIndex, bodies: dict[str, str], lang: str,
-                    analyse=None) -> list[SearchRecord]:
-    """The edition's articles, newest first, as Pagefind records.
+# The records of the last build, per process: a dev server builds on every save, and most
+# articles are then as they were (their record, its digest and its Korean analysis are reused).
+_last_records: dict[tuple, SearchRecord] = {}
+_last_analysed: dict[SearchRecord, SearchRecord] = {}
 
-    analyse, if given, turns each text into what is indexed (the Korean lemmas)."""
-    locale = config.language(lang).locale
-    records = []
+
+def edition_records(config: Config, index: SiteIndex, bodies: dict[str, str], lang: str) -> list[SearchRecord]:
+    """The edition's articles, newest first, as Pagefind records of their text as written.
+
+    In Korean the summary goes into the metadata as the excerpt to show: the text indexed
+    will carry lemmas (korean_records)."""
+    global _last_records
+    records, kept = [], {}
     for source in index.editions.get(lang, ()):
+        terms = (tuple(t.name for t in index.article_terms(source, "section")),
+                 tuple(t.name for t in index.article_terms(source, "dateline")),
+                 tuple(t.name for t in index.correspondent_terms(source)))
         article = index.articles[source]
-        body_html = bodies.get(source, "")
-        text = body_text(body_html)
-        summary = article.summary or first_paragraph_text(body_html)
-        # A summary of its own is indexed; the default one is the body's first paragraph already.
-        content = "\n".join(part for part in (article.title, article.summary, text) if part)
-        sections = [t.name for t in index.article_terms(source, "section")]
-        datelines = [t.name for t in index.article_terms(source, "dateline")]
-        people = [t.name for t in index.correspondent_terms(source)]
-        meta = {"title": article.title, "date": format_moment(article.posted, lang, locale),
-                "datetime": article.posted.isoformat()}
-        if datelines:
-            meta["dateline"] = datelines[0]
-        if sections:
-            meta["section"] = sections[0]
-        image = article.extra.get("image")
-        if isinstance(image, str) and image:
-            meta["image"] = image
-        if analyse is not None:
-            meta["excerpt"] = excerpt(summary or text)
-            content = analyse(content)
-        filters = {name: values for name, values in
-                   (("section", sections), ("dateline", datelines), ("correspondent", people)) if values}
-        records.append(SearchRecord(site_link(config, index.urls[source]), lang, content, meta, filters))
+        key = (config.base_url, lang, article, str(article.extra.get("image")), bodies.get(source, ""), terms)
+        record = _last_records.get(key) or article_record(config, index, bodies, source, *terms)
+        kept[key] = record
+        records.append(record)
+    _last_records = {k: v for k, v in _last_records.items() if k[1] != lang} | kept
     return records
+
+
+def article_record(config: Config, index: SiteIndex, bodies: dict[str, str], source: str,
+                   sections: tuple[str, ...], datelines: tuple[str, ...], people: tuple[str, ...]) -> SearchRecord:
+    article = index.articles[source]
+    lang = article.lang
+    body_html = bodies.get(source, "")
+    text = body_text(body_html)
+    # A summary of its own is indexed; the default one is the body's first paragraph already.
+    content = "\n".join(part for part in (article.title, article.summary, text) if part)
+    meta = {"title": article.title, "date": format_moment(article.posted, lang, config.language(lang).locale),
+            "datetime": article.posted.isoformat()}
+    if datelines:
+        meta["dateline"] = datelines[0]
+    if sections:
+        meta["section"] = sections[0]
+    image = article.extra.get("image")
+    if isinstance(image, str) and image:
+        meta["image"] = image
+    if analysed_language(lang):
+        meta["excerpt"] = excerpt(article.summary or first_paragraph_text(body_html) or text)
+    filters = {name: list(values) for name, values in
+               (("section", sections), ("dateline", datelines), ("correspondent", people)) if values}
+    return SearchRecord(site_link(config, index.urls[source]), lang, content, meta, filters)
 
 
 # ---- Korean: words followed by their lemmas ------------------------------------------------
@@ -183,13 +203,20 @@ class KoreanAnalyser:
         self.used: dict[str, str] = {}
         self.analysed = 0
 
+    @staticmethod
+    def version() -> str:
+        """Analyses made by another analyser or another version of this code are not reused."""
+        return f"{FORMAT} {metadata.version('kiwipiepy')} {metadata.version('kiwipiepy_model')}"
+
     def _load(self) -> dict[str, str]:
         try:
             with open(self.cache_file, "rb") as handle:
-                known = pickle.load(handle)
+                kept = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             return {}
-        return known if isinstance(known, dict) else {}
+        if not isinstance(kept, dict) or kept.get("version") != self.version():
+            return {}
+        return kept.get("texts", {})
 
     @staticmethod
     def key(text: str) -> str:
@@ -215,7 +242,8 @@ class KoreanAnalyser:
     def save(self) -> None:
         if self.analysed or len(self.used) != len(self.known):  # only what this build used is kept
             try:
-                write_file(self.cache_file, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+                kept = {"version": self.version(), "texts": self.used}
+                write_file(self.cache_file, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:
                 pass  # a read-only site still builds; it analyses again next time
 
@@ -233,12 +261,17 @@ def analysed_language(lang: str) -> bool:
 
 
 def korean_records(config: Config, index: SiteIndex, bodies: dict[str, str], lang: str) -> list[SearchRecord]:
-    analyser = KoreanAnalyser(cache_folder(config) / f"search-analysis-{lang}.pickle")
-    plain = edition_records(config, index, bodies, lang, analyse=lambda text: text)
-    analyser.prepare([r.content for r in plain])
-    records = [SearchRecord(r.url, r.language, analyser(r.content), r.meta, r.filters) for r in plain]
-    analyser.save()
-    return records
+    """The edition's records with lemmas after each word; only texts not seen before are analysed."""
+    global _last_analysed
+    plain = edition_records(config, index, bodies, lang)
+    new = [r for r in plain if r not in _last_analysed]
+    if new:
+        analyser = KoreanAnalyser(cache_folder(config) / f"search-analysis-{lang}.pickle")
+        analyser.prepare([r.content for r in plain if r in new])
+        _last_analysed = {r: _last_analysed.get(r) or SearchRecord(r.url, r.language, analyser(r.content), r.meta,
+                                                                   r.filters) for r in plain}
+        analyser.save()
+    return [_last_analysed[r] for r in plain]
 
 
 # ---- the bundles -----------------------------------------------------------------------------
@@ -262,8 +295,7 @@ def cache_folder(config: Config) -> Path:
 def records_digest(records: list[SearchRecord]) -> str:
     digest = hashlib.blake2b(f"{FORMAT} {metadata.version('pagefind')}".encode(), digest_size=16)
     for record in records:
-        digest.update(json.dumps(record.as_json(), ensure_ascii=False, sort_keys=True).encode())
-        digest.update(b"\0")
+        digest.update(record.digest)
     return digest.hexdigest()
 
 
