@@ -136,7 +136,13 @@ async function runSearch() {
   }
   if (!pagefind) return; // the search runs once the bundle has loaded
   status.textContent = say.searching;
-  const found = await pagefind.search(query || null, { filters });
+  let found;
+  try {
+    found = await pagefind.search(query || null, { filters });
+  } catch (error) {
+    console.error(error); // an edition with no articles yet has an empty index
+    found = { results: [] };
+  }
   if (number !== latest || !found) return;
   const count = found.results.length;
   list.replaceChildren();
@@ -152,7 +158,12 @@ async function runSearch() {
 }
 
 async function fillFilters() {
-  const available = await pagefind.filters();
+  let available = {};
+  try {
+    available = await pagefind.filters();
+  } catch (error) {
+    console.error(error); // no articles yet: no filters
+  }
   let any = false;
   for (const name of FILTERS) {
     const values = Object.keys(available[name] || {}).sort((a, b) => a.localeCompare(b, config.lang));
