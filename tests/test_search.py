@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import pickle
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -187,6 +188,12 @@ def test_serve_rebuilds_keep_the_index_up_to_date(tmp_path):
     manifest = json.loads((site / ".dateline-cache" / "search-en.json").read_text())
     assert sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()) == manifest["files"]
     assert {p.name for p in bundle.rglob("*.pf_fragment")} != before
+    korean = site / "content" / "ko" / "2024" / "05" / "market.md"
+    korean.write_text(korean.read_text().replace("보았다", "구경했다"))
+    outcome = incremental.rebuild(Change(content=frozenset({korean})))
+    assert any(w.startswith("ko/pagefind/") for w in outcome.written)
+    kept = pickle.loads((site / ".dateline-cache" / "search-analysis-ko.pickle").read_bytes())
+    assert len(kept["texts"]) == len(KOREAN), "the analyses of the unchanged articles are kept too"
     # An edit that changes nothing indexed (a tag) leaves the bundle alone.
     story.write_text(story.read_text().replace("section: Economy", "section: Economy, tags: [fed]"))
     outcome = incremental.rebuild(Change(content=frozenset({story})))

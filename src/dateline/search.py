@@ -267,9 +267,12 @@ def korean_records(config: Config, index: SiteIndex, bodies: dict[str, str], lan
     new = [r for r in plain if r not in _last_analysed]
     if new:
         analyser = KoreanAnalyser(cache_folder(config) / f"search-analysis-{lang}.pickle")
-        analyser.prepare([r.content for r in plain if r in new])
-        _last_analysed = {r: _last_analysed.get(r) or SearchRecord(r.url, r.language, analyser(r.content), r.meta,
-                                                                   r.filters) for r in plain}
+        analyser.prepare([r.content for r in plain])
+        analysed = {}
+        for r in plain:  # every text is looked up, so the cache keeps all the edition uses
+            text = analyser(r.content)
+            analysed[r] = _last_analysed.get(r) or SearchRecord(r.url, r.language, text, r.meta, r.filters)
+        _last_analysed = analysed
         analyser.save()
     return [_last_analysed[r] for r in plain]
 
