@@ -403,18 +403,32 @@ def edition_bundle(config: Config, records: list[SearchRecord], lang: str) -> tu
                 return bundle, False
     except (OSError, ValueError, AttributeError):
         pass
-    folder.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(dir=folder, prefix=f".search-{lang}."))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(dir=folder, prefix=f".search-{lang}."))
+    except OSError:  # a read-only site: index in the system's temporary folder, keep nothing
+        fresh = Path(tempfile.mkdtemp(prefix=f"dateline-search-{lang}."))
     try:
         run_pagefind(records, fresh / BUNDLE_FOLDER)
         bundle = read_bundle(fresh / BUNDLE_FOLDER)
-        shutil.rmtree(kept, ignore_errors=True)
-        (fresh / BUNDLE_FOLDER).rename(kept)
+        keep_bundle(fresh / BUNDLE_FOLDER, kept, manifest_file,
+                    {"digest": digest, "records": len(records), "files": sorted(bundle)})
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
-    write_file(manifest_file, json.dumps({"digest": digest, "records": len(records), "files": sorted(bundle)},
-                                         indent=1).encode())
     return bundle, True
+
+
+def keep_bundle(made: Path, kept: Path, manifest_file: Path, manifest: dict) -> None:
+    """Keep a bundle for the next build. Only an optimisation: if it fails (a read-only site, two
+    builds of one site at once), the next build indexes again; a manifest is written last, and
+    a bundle is reused only when its files are those the manifest lists."""
+    try:
+        manifest_file.unlink(missing_ok=True)
+        shutil.rmtree(kept, ignore_errors=True)
+        made.rename(kept)
+        write_file(manifest_file, json.dumps(manifest, indent=1).encode())
+    except OSError:
+        pass
 
 
 @dataclass(frozen=True)

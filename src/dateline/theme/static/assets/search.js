@@ -152,9 +152,11 @@ async function runSearch() {
     more.hidden = true;
     return;
   }
+  await showMore(number, query);
+  if (number !== latest) return;
+  // Announced once the first results are on the page.
   const message = !query ? say.filtered : count === 1 ? say.result_one : say.results;
   status.textContent = format(message, { count, query });
-  await showMore(number, query);
 }
 
 async function fillFilters() {
