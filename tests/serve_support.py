@@ -20,6 +20,9 @@ WAIT = 15.0  # the longest any test waits for something to happen
 
 def make_site(root: Path, base_url: str | None = None) -> Path:
     init_site(root)
+    # Search is tested in test_search.py (serve's rebuilds too); here it would only slow every start.
+    with open(root / "dateline.toml", "a", encoding="utf-8") as toml:
+        toml.write("\n[search]\nenabled = false\n")
     if base_url:
         toml = root / "dateline.toml"
         toml.write_text(toml.read_text(encoding="utf-8").replace('base_url = "https://news.example.com/"',

@@ -15,6 +15,9 @@ from dateline.errors import ConfigError, UsageError
 from dateline.tomlfile import KeyPath, Problems, TomlFile, did_you_mean, read_toml
 
 CONFIG_NAME = "dateline.toml"
+# What builds keep between runs (converted bodies, saved state, photo renditions, search indexes,
+# the dev server's site): safe to delete; `dateline build --clean` does.
+CACHE_DIR = ".dateline-cache"
 DEFAULT_STAFF_FILE = "data/staff.toml"
 
 
@@ -82,6 +85,7 @@ class Config:
     deploy: DeploySettings = DeploySettings()
     # Photos with more pixels than this are refused before they are decoded ([images] max_megapixels).
     image_max_pixels: int = 50_000_000
+    search: bool = True  # build each edition's search page and index ([search] enabled; --no-search)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -95,6 +99,10 @@ class Config:
     @property
     def content_dir(self) -> Path:
         return self.site_dir / "content"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.site_dir / CACHE_DIR
 
     @property
     def templates_dir(self) -> Path:
@@ -149,6 +157,7 @@ def load_config(
     base_url: str | None = None,
     out_dir: str | Path | None = None,
     drafts: bool = False,
+    search: bool | None = None,
 ) -> Config:
     """Read SITE/dateline.toml; command-line overrides win over the file."""
     site = Path(site_dir).resolve()
@@ -157,6 +166,8 @@ def load_config(
         raise UsageError(f"no {CONFIG_NAME} in {site} (is --site pointing at a dateline site?)")
     config = config_from_file(site, read_toml(path, CONFIG_NAME))
     overrides = {"drafts": drafts}
+    if search is not None:
+        overrides["search"] = search
     if base_url:
         overrides["base_url"] = normalize_base_url(base_url, "--base-url")
     if out_dir is not None:
@@ -224,8 +235,8 @@ def config_from_file(site: Path, file: TomlFile) -> Config:
         original_language=_original_language(raw, languages, problems),
         deploy=deploy_settings(raw, problems),
         image_max_pixels=_image_max_pixels(raw, problems),
+        search=_search_enabled(raw, problems),
     )
-    _search_table(raw, problems)
     problems.raise_if_any()
     return config
 
@@ -347,15 +358,18 @@ def _image_max_pixels(raw: dict, problems: Problems) -> int:
     return int(megapixels * 1_000_000)
 
 
-def _search_table(raw: dict, problems: Problems) -> None:
-    """[search]: accepted here; what it switches is the search pages' business."""
+def _search_enabled(raw: dict, problems: Problems) -> bool:
+    """[search] enabled: whether each edition gets its search page and index (dateline.search)."""
     table = raw.get("search", {})
     if not isinstance(table, dict):
         problems.add(("search",), "[search] must be a table, e.g. [search] enabled = false")
-        return
+        return True
     problems.unknown_keys(table, SEARCH_KEYS, ("search",), "[search]")
-    if not isinstance(table.get("enabled", True), bool):
-        problems.add(("search", "enabled"), f"[search] enabled must be true or false, got {table['enabled']!r}")
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.add(("search", "enabled"), f"[search] enabled must be true or false, got {enabled!r}")
+        return True
+    return enabled
 
 
 # ---- data/staff.toml -----------------------------------------------------------------------

@@ -42,7 +42,7 @@ OG_WIDTH = 1200  # og:image: at least this wide when the original allows
 JPEG_QUALITY, WEBP_QUALITY = 82, 78
 # Anything that changes the bytes of a rendition belongs here: it is part of every folder's digest.
 SETTINGS = repr(("v1", WIDTHS, CROPS, CROP_WIDTH, JPEG_QUALITY, WEBP_QUALITY, PIL.__version__))
-CACHE_FOLDER = Path(".dateline-cache") / "images"
+CACHE_FOLDER = "images"  # below the site's cache folder (config.cache_dir)
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".avif", ".heic"}
 ORIENTATION = 0x0112  # EXIF tag
 EXTENSION = {"jpeg": "jpg", "png": "png", "webp": "webp"}
@@ -138,7 +138,7 @@ def _signature(path: Path) -> tuple | None:
 
 
 def cache_dir(config: Config) -> Path:
-    return config.site_dir / CACHE_FOLDER
+    return config.cache_dir / CACHE_FOLDER
 
 
 def load_probes(config: Config) -> None:
@@ -353,7 +353,7 @@ def _crop(config: Config, base: str, found: Probe, ratio: tuple[int, int], focus
 
 def missing_renditions(config: Config, all_images: list[ArticleImages]) -> list[tuple[Path, Path, tuple[Rendition, ...]]]:
     """(source file, cache folder, renditions to make) for each photo folder the cache lacks in part."""
-    root = config.site_dir / CACHE_FOLDER
+    root = config.cache_dir / CACHE_FOLDER
     jobs: dict[str, tuple[Path, Path, tuple[Rendition, ...]]] = {}
     for images in all_images:
         for photo in images.photos():
@@ -397,7 +397,7 @@ def _shown(config: Config, path: Path) -> str:
 
 
 def cached_file(config: Config, rendition: Rendition) -> Path:
-    return config.site_dir / CACHE_FOLDER / rendition.path
+    return config.cache_dir / CACHE_FOLDER / rendition.path
 
 
 def _make_photo(item: tuple[Path, Path, tuple[Rendition, ...]]) -> str:

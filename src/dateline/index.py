@@ -44,6 +44,7 @@ class PageKind(StrEnum):
     REDIRECTS = "redirects"  # /_redirects
     CORRECTIONS = "corrections"  # an edition's corrections page
     NEWS_SITEMAP = "newssitemap"  # /sitemap-news.xml
+    SEARCH = "search"  # an edition's search page (its index is dateline.search's)
 
 
 TERM_KINDS = (PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.CORRESPONDENT)
@@ -53,7 +54,8 @@ LISTING_KINDS = (PageKind.HOME, PageKind.MONTH, PageKind.FEED, *TERM_KINDS)
 CLOCK_KINDS = (PageKind.NOTICE, PageKind.REDIRECT, PageKind.REDIRECTS, PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP)
 # Pages the sitemap leaves out: what is not a page, and what asks not to be indexed.
 UNLISTED_KINDS = (PageKind.FEED, PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageKind.ROBOTS, PageKind.NOTFOUND,
-                  PageKind.NOTICE, PageKind.REDIRECT, PageKind.REDIRECTS, PageKind.NEWS_SITEMAP)
+                  PageKind.NOTICE, PageKind.REDIRECT, PageKind.REDIRECTS, PageKind.NEWS_SITEMAP,
+                  PageKind.SEARCH)  # search pages are noindex
 SITEMAP_INDEX_PATH = "/sitemap.xml"
 
 
@@ -355,6 +357,8 @@ def _pages(config, articles, urls, editions, terms) -> list[Page]:
     for lang, sources in editions.items():
         pages.extend(_paginated(config, f"/{lang}/", PageKind.HOME, lang, "", sources))
         pages.append(Page(f"/{lang}/feed.xml", PageKind.FEED, lang, "", sources[: config.feed_limit]))
+        if config.search:  # the page; its index is dateline.search's
+            pages.append(Page(f"/{lang}/search/", PageKind.SEARCH, lang))
         by_month = groupby(sources, key=lambda s: f"{articles[s].posted:%Y/%m}")
         for month, members in by_month:
             pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, tuple(members)))

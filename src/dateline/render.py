@@ -56,6 +56,7 @@ TEMPLATE_FOR: dict[PageKind, list[str]] = {
     PageKind.REDIRECTS: ["_redirects.txt"],
     PageKind.CORRECTIONS: ["corrections.html"],
     PageKind.NEWS_SITEMAP: ["sitemap-news.xml"],
+    PageKind.SEARCH: ["search.html"],
     **{kind: [f"{kind}.html", "list.html"]
        for kind in (PageKind.HOME, PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.MONTH)},
 }
@@ -322,7 +323,8 @@ def page_context(r: Renderer, page: Page) -> dict:
     lang = config.language(page.lang) or config.default_language
     context = {
         "site": {"publisher": config.publisher, "base_url": config.base_url, "editions": r.editions,
-                 "title": lang.title, "description": lang.description},
+                 "title": lang.title, "description": lang.description,
+                 "search": r.link(f"/{lang.code}/search/") if config.search else ""},
         "lang": lang,
         "t": strings(lang.code),
         "page": {"kind": page.kind, "path": page.path, "url": r.link(page.path), "number": page.number,
@@ -564,6 +566,15 @@ def _news_sitemap_context(r: Renderer, page: Page) -> dict:
     return {"entries": entries}
 
 
+def _search_context(r: Renderer, page: Page) -> dict:
+    """The search page: the edition's Pagefind bundle (dateline.search writes it) and the UI's strings."""
+    t = strings(page.lang)
+    return {
+        "title": t["search"],
+        "search": {"lang": page.lang, "bundle": r.link(f"/{page.lang}/pagefind/pagefind.js"), "strings": t["search_ui"]},
+    }
+
+
 def _correspondent_context(r: Renderer, page: Page) -> dict:
     return _list_context(r, page)
 
@@ -582,6 +593,7 @@ _CONTEXT_BUILDERS = {
     "redirects": _redirects_context,
     "corrections": _corrections_context,
     "newssitemap": _news_sitemap_context,
+    "search": _search_context,
 }
 
 
@@ -636,8 +648,8 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
         listed = [pages[path] for path in page.sources]
         return Reads(views=tuple(p.key for p in listed if p.kind == PageKind.ARTICLE),
                      direct=tuple((p.kind, p.number) for p in listed))
-    if kind in (PageKind.NOTFOUND, PageKind.ROBOTS, PageKind.SITEMAP_INDEX):
-        return Reads()
+    if kind in (PageKind.NOTFOUND, PageKind.ROBOTS, PageKind.SITEMAP_INDEX, PageKind.SEARCH):
+        return Reads()  # search: its page shows no article (dateline.search indexes them)
     return None  # notices, redirect pages and /_redirects: few, and rendered every time
 
 

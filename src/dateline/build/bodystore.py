@@ -23,7 +23,6 @@ from dateline import bodies, images, typography
 from dateline.config import Config
 from dateline.content import Article
 
-CACHE_DIR = ".dateline-cache"
 STORE_NAME = "bodies.sqlite"
 
 
@@ -39,7 +38,7 @@ CONVERTER = _converter_fingerprint()
 
 
 def cache_dir(config: Config) -> Path:
-    return config.site_dir / CACHE_DIR
+    return config.cache_dir
 
 
 class BodyStore:

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from dateline import images
+from dateline import images, search
 from dateline.build import workers
 from dateline.build.bodystore import Bodies, BodyStore, Summaries, body_key, cache_dir, convert
 from dateline.build.cluster import check_cluster, render_on_cluster
@@ -324,9 +324,10 @@ class SiteBuilder:
         config, index = self.config, plan.index
         assets = collect_static(config, index) + self._photo_files(state, plan, progress)
         asset_table, copies = self._plan_assets(state, assets)
-        outputs = {p.output for p in index.pages} | set(asset_table)
-        deleted = self._deleted(state, outputs)
-        if state is not None and not (plan.render or copies or deleted or self.sources.dirty):
+        pages_and_assets = {p.output for p in index.pages} | set(asset_table)
+        kept_search = search.bundle_outputs(config) if config.search else set()
+        if state is not None and not (plan.render or copies or self.sources.dirty
+                                      or self._deleted(state, pages_and_assets | kept_search)):
             return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
         digests = {s: plan.body_keys[s] for s in index.articles}
         renderer = Renderer(index, Bodies(self.store, digests), summaries=Summaries(self.store, digests))
@@ -338,6 +339,12 @@ class SiteBuilder:
             else:
                 staged = workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
             staged += copy_static(config, txn, copies)
+            # Each edition's search index (Pagefind), written like the pages it indexes; Pagefind runs
+            # only for an edition whose records changed (dateline.search keeps the last bundle).
+            bundle = search.search_files(config, index, renderer.bodies).files
+            staged += [relative for relative, data in bundle.items() if txn.write(relative, data)]
+            outputs = pages_and_assets | set(bundle)
+            deleted = self._deleted(state, outputs)
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
                               sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,

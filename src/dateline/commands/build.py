@@ -25,14 +25,17 @@ from dateline.write import write_file
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--cluster", metavar="ADDRESS",
               help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786); see docs/cluster.md.")
+@click.option("--no-search", "no_search", is_flag=True,
+              help="Leave out the search pages and their index (as [search] enabled = false does).")
 @now_option
 def build(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bool, jobs: int | None,
-          clean: bool, changes_file: Path | None, quiet: bool, cluster: str | None, now: str | None) -> None:
+          clean: bool, changes_file: Path | None, quiet: bool, cluster: str | None, no_search: bool,
+          now: str | None) -> None:
     """Build the site into site/ (or --out): only pages whose inputs changed since the last build."""
     from dateline.build import build_site, remove_leftovers
     from dateline.clock import parse_now
 
-    config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts)
+    config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts, search=False if no_search else None)
     if changes_file is not None:
         changes_file = changes_file.resolve()
         if changes_file.is_relative_to(config.out_dir):

@@ -20,7 +20,7 @@ import click
 
 from dateline.build import BuildResult, Change, SiteBuilder, clock_summary
 from dateline.build.bodystore import cache_dir
-from dateline.config import Config, check_output_folder, load_config, normalize_base_url
+from dateline.config import CACHE_DIR, Config, check_output_folder, load_config, normalize_base_url
 from dateline.errors import BuildFailed, ConfigError, ContentError, DatelineError, UsageError, print_errors
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
@@ -64,7 +64,7 @@ class DevSite:
 
     def served(self) -> Served:
         if self.config is None:  # the config never loaded: serve what an earlier build left
-            return Served(self.settings.out_dir or self.settings.site_dir / ".dateline-cache" / SERVE_FOLDER, "/")
+            return Served(self.settings.out_dir or self.settings.site_dir / CACHE_DIR / SERVE_FOLDER, "/")
         return Served(self.config.out_dir, self.config.base_path)
 
     def start(self) -> bool:
