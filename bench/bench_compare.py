@@ -42,6 +42,8 @@ def make_corpus(stories: int, fmt: str, root: Path) -> Path:
                        check=True, stdout=subprocess.DEVNULL)
     if fmt == "dateline":
         config = (REPO / "dateline.toml").read_text(encoding="utf-8").replace("per_page = 5", "per_page = 10")
+        if "[search]" not in config:  # Hugo and Pelican build no search index: compare like with like
+            config += "\n[search]\nenabled = false\n"
         (site / "dateline.toml").write_text(config, encoding="utf-8")
     return site
 
@@ -144,6 +146,31 @@ def run(tool: str, stories: int, root: Path) -> dict[str, tuple[float, float, fl
     return figures
 
 
+def serve_engine(stories: int, root: Path) -> dict[str, float]:
+    """Seconds of the dev server's rebuild (the engine with its state in memory, as `serve --watch`
+    keeps it) after a body edit and after a tags edit, in this process."""
+    from dateline.build import Change, SiteBuilder
+    from dateline.config import load_config
+
+    site = make_corpus(stories, "dateline", root)
+    config = load_config(site, out_dir=root / f"serve-{stories}")
+    builder = SiteBuilder(config, persist=False)
+    builder.build()
+    builder.jobs = 1  # as serve does once its threads run
+    article = first_article(site)
+    original = article.read_text(encoding="utf-8")
+    figures = {}
+    try:
+        for name, edit in (("body edit", body_edit), ("tags edit", tags_edit)):
+            edit(article, 3)
+            started = time.perf_counter()
+            builder.build(Change(content=frozenset({article})))
+            figures[name] = time.perf_counter() - started
+    finally:
+        article.write_text(original, encoding="utf-8")
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, nargs="+", default=[1000])
@@ -157,6 +184,9 @@ def main() -> None:
         for tool in args.tools:
             for name, (wall, cpu, peak) in run(tool, stories, args.workdir).items():
                 print(f"| {stories:,} | {tool} | {name} | {wall:.2f} | {cpu:.1f} | {peak:.0f} |", flush=True)
+        if "dateline" in args.tools:
+            for name, seconds in serve_engine(stories, args.workdir).items():
+                print(f"| {stories:,} | dateline serve (in memory) | {name} | {seconds:.2f} | | |", flush=True)
 
 
 if __name__ == "__main__":
