@@ -45,10 +45,41 @@ def render_markdown(text: str) -> str:
         converter.reset()
 
 
+# A default summary's budget in characters: a search snippet's length in English; Hangul carries
+# about twice the meaning per character, so Korean gets a comparable budget in fewer of them.
+SUMMARY_BUDGET = 160
+HANGUL_BUDGET = 100
+# A sentence ends at . ! ? … (or the CJK full stop), after any closing quotes or brackets, before a space.
+SENTENCE_END = re.compile(r"[.!?\u2026\u3002][\u201d\u2019\"')\]]*(?=\s|$)")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+TRAILING_PUNCTUATION = " ,;:\u2014\u2013-\u00b7(\u201c\u2018\"'"
+
+
 def first_paragraph_text(html: str) -> str:
-    """Plain text of the first paragraph: the default summary."""
+    """The default summary: one or two sentences of the first paragraph, within the budget."""
+    return summarize(_first_paragraph_plain(html))
+
+
+def _first_paragraph_plain(html: str) -> str:
     match = FIRST_PARAGRAPH.search(html)
     if not match:
         return ""
     text = FOOTNOTE_REF.sub("", match.group(1))  # "servers.1" is not how a summary reads
     return " ".join(Markup(text).striptags().split())
+
+
+def summarize(text: str) -> str:
+    """Whole sentences that fit the budget (at most two); if even the first does not, the words
+    that fit and an ellipsis, never after punctuation ("opinions.…" reads as a typo)."""
+    budget = HANGUL_BUDGET if len(HANGUL.findall(text)) * 3 > len(text) else SUMMARY_BUDGET
+    if len(text) <= budget:
+        return text
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    fitting = [end for end in ends[:2] if end <= budget]
+    if fitting:
+        return text[:fitting[-1]]
+    cut = text[:budget]
+    space = cut.rfind(" ")
+    if space > budget // 2:
+        cut = cut[:space]
+    return cut.rstrip(TRAILING_PUNCTUATION + ".!?\u2026") + "\u2026"
