@@ -15,6 +15,11 @@ from dateline.errors import ConfigError, UsageError
 
 CONFIG_NAME = "dateline.toml"
 DEFAULT_STAFF_FILE = "data/staff.toml"
+# House styles for times ([languages.xx] date_style): "ap" is the Associated Press's
+# ("May 3, 2024, 7:55 a.m. KST"), "numeric" how Korean dailies print them ("2024-05-03 07:55"),
+# "long" a spelled-out date and a 24-hour clock in the locale's words ("2024년 5월 3일 07:55").
+DATE_STYLES = ("ap", "numeric", "long")
+DEFAULT_DATE_STYLE = {"ko": "numeric"}  # every other language: "ap"
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Language:
     title: str  # the edition's masthead
     description: str
     locale: str  # Babel/Open Graph locale: "en_US", "ko_KR"
+    date_style: str = ""  # i18n.DATE_STYLES; "" is the language's default house style
 
 
 @dataclass(frozen=True)
@@ -245,7 +251,19 @@ def _language(code: str, spec: object, site_title: str, where: str) -> Language:
         title=spec.get("title", site_title or code),
         description=spec.get("description", ""),
         locale=str(locale),
+        date_style=_date_style(code, spec, where),
     )
+
+
+def _date_style(code: str, spec: dict, where: str) -> str:
+    style = spec.get("date_style", default_date_style(code))
+    if style not in DATE_STYLES:
+        raise ConfigError(where, f"[languages.{code}] date_style must be one of {', '.join(DATE_STYLES)}, got {style!r}")
+    return style
+
+
+def default_date_style(lang: str) -> str:
+    return DEFAULT_DATE_STYLE.get(lang, "ap")
 
 
 def load_staff(config: Config) -> tuple[StaffMember, ...]:

@@ -168,11 +168,14 @@ class Renderer:
     def make_view(self, source: str) -> ArticleView:
         index, config = self.index, self.config
         a = index.articles[source]
-        locale = config.language(a.lang).locale
+        language = config.language(a.lang)
+        locale, style = language.locale, language.date_style
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
-        corrections = tuple(_correction_view(c, a.lang, locale) for c in reversed(a.corrections))
-        posted, updated = Moment.of(a.posted, a.lang, locale), Moment.of(a.updated, a.lang, locale)
+        corrections = tuple(_correction_view(c, a.lang, locale, style) for c in reversed(a.corrections))
+        posted, updated = Moment.of(a.posted, a.lang, locale, style), Moment.of(a.updated, a.lang, locale, style)
+        if updated and updated.text == posted.text:
+            updated = None  # "Updated" the same minute as "Posted" tells a reader nothing
         # The latest of the three, formatted once (babel's formatting is a good part of a view's cost).
         modified = max([posted] + ([updated] if updated else []) + [c.at for c in corrections], key=lambda m: m.value)
         return ArticleView(
@@ -232,9 +235,9 @@ class Renderer:
         return tuple(self.term_link(t) for t in terms)
 
 
-def _correction_view(correction: Correction, lang: str, locale: str) -> CorrectionView:
+def _correction_view(correction: Correction, lang: str, locale: str, style: str) -> CorrectionView:
     html = Markup(render_markdown(correction.text))
-    return CorrectionView(Moment.of(correction.at, lang, locale), html, " ".join(html.striptags().split()))
+    return CorrectionView(Moment.of(correction.at, lang, locale, style), html, " ".join(html.striptags().split()))
 
 
 def _language_name(config: Config, code: str) -> str:
@@ -291,13 +294,37 @@ def _article_context(r: Renderer, page: Page) -> dict:
     alternates = [{"hreflang": article.lang, "href": article.permalink}] + [
         {"hreflang": c.lang, "href": c.absolute} for c in article.counterparts
     ]
+    json_ld = news_article_json(r, article)
     return {
         "article": article,
         "title": article.title,
         "alternates": alternates,
-        "json_ld": news_article_json(r, article),
+        "json_ld": json_ld,
         "og": open_graph(r, article),
+        "provenance": _provenance(r, article, json_ld),
     }
+
+
+def _provenance(r: Renderer, article: ArticleView, json_ld: dict) -> str:
+    """"Translated from the Korean original", or on an original "translated into English":
+    the same roles as the JSON-LD's translationOfWork and workTranslation."""
+    t = strings(article.lang)
+    names = {c.lang: _language_name_in(c.lang, article.lang) for c in article.counterparts}
+    if json_ld.get("translationOfWork"):
+        return t["translated_from"].format(language=names[json_ld["translationOfWork"][0]["inLanguage"]])
+    if json_ld.get("workTranslation"):
+        return t["translated_into"].format(language=", ".join(names[w["inLanguage"]] for w in json_ld["workTranslation"]))
+    return ""
+
+
+def _language_name_in(code: str, reader: str) -> str:
+    """A language's name in the reader's language: "Korean" on an English page, "영어" on a Korean one."""
+    from babel import Locale
+
+    try:
+        return Locale.parse(code).get_display_name(reader) or code
+    except Exception:  # an unknown code still reads as itself
+        return code
 
 
 def news_article_json(r: Renderer, article: ArticleView) -> dict:
@@ -320,6 +347,10 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": config.publisher, "url": config.base_url},
     }
+    if not article.correspondents and article.kind == "editorial":
+        board = strings(article.lang)["editorial_board"]
+        data["author"] = {"@type": "Organization", "name": board,
+                          "parentOrganization": {"@type": "NewsMediaOrganization", "name": config.publisher}}
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline.name,
                                    **({"alternateName": article.dateline.local} if article.dateline.local else {})}
@@ -456,9 +487,9 @@ def _notice_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
     takedown = notice.takedown
     reason = takedown.reason or (t["expired_reason"] if takedown.expired else t["withdrawn_reason"])
-    locale = r.config.language(page.lang).locale
+    language = r.config.language(page.lang)
     return {"title": notice.article.title, "headline": notice.article.title, "reason": reason,
-            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, locale), "robots": "noindex"}
+            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, language.locale, language.date_style), "robots": "noindex"}
 
 
 def _redirect_context(r: Renderer, page: Page) -> dict:
