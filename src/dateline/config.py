@@ -84,6 +84,8 @@ class Config:
     staff_file: str = DEFAULT_STAFF_FILE
     # The edition whose articles are the originals when two of a story post at the same minute.
     original_language: str = ""
+    # The site's logo: a site path of a file in static/ (the masthead, JSON-LD publisher.logo, the favicon).
+    logo: str = "/assets/logo.svg"
     deploy: DeploySettings = DeploySettings()
 
     @property
@@ -225,7 +227,15 @@ def _config_from_table(site: Path, raw: dict) -> Config:
         places=dict(places),
         staff_file=str(raw.get("staff", DEFAULT_STAFF_FILE)),
         original_language=_original_language(raw, languages, where),
+        logo=_logo(raw, where),
     )
+
+
+def _logo(raw: dict, where: str) -> str:
+    logo = raw.get("logo", "/assets/logo.svg")
+    if not isinstance(logo, str) or not logo.strip() or "://" in logo:
+        raise ConfigError(where, f"logo must be a path in static/ such as \"/logo.svg\", got {logo!r}")
+    return "/" + logo.strip().lstrip("/")
 
 
 def _original_language(raw: dict, languages: tuple[Language, ...], where: str) -> str:

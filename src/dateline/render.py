@@ -44,6 +44,7 @@ TEMPLATE_FOR: dict[PageKind, list[str]] = {
     PageKind.REDIRECTS: ["_redirects.txt"],
     PageKind.CORRECTIONS: ["corrections.html"],
     PageKind.NEWS_SITEMAP: ["sitemap-news.xml"],
+    PageKind.ARCHIVE: ["archive.html"],
     **{kind: [f"{kind}.html", "list.html"]
        for kind in (PageKind.HOME, PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.MONTH)},
 }
@@ -269,6 +270,9 @@ def page_context(r: Renderer, page: Page) -> dict:
         "canonical": r.absolute(page.path),
         "alternates": [],
         "sections": r.sections(lang.code),
+        "edition_links": {},  # edition code -> the same page there, where it has one (else its home)
+        "logo": r.link(config.logo),
+        "page_json_ld": None,  # a non-article page's JSON-LD
     }
     if page.count > 1:
         context["page"].update(_pagination(r, page))
@@ -345,7 +349,7 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
              **({"email": p.email} if p.email else {}), "url": p.permalink}
             for p in article.correspondents
         ],
-        "publisher": {"@type": "NewsMediaOrganization", "name": config.publisher, "url": config.base_url},
+        "publisher": _organization_json(r),
     }
     if not article.correspondents and article.kind == "editorial":
         board = strings(article.lang)["editorial_board"]
@@ -412,6 +416,21 @@ def _edition_alternates(r: Renderer, suffix: str = "") -> list[dict]:
     return alternates + [{"hreflang": "x-default", "href": r.absolute("/")}]
 
 
+def counterpart_paths(index: SiteIndex, page: Page) -> dict[str, str]:
+    """Edition code -> the first page of this list in that edition (this page's own edition
+    included), for the lists that exist there: the same person, place, section, tag or month."""
+    pages = index.pages_by_path
+    rest = page.path.split("/", 2)[2]
+    if page.number > 1:
+        rest = rest.rsplit("page/", 1)[0]
+    found = {}
+    for lang in index.config.languages:
+        path = f"/{lang.code}/{rest}"
+        if path in pages:
+            found[lang.code] = path
+    return found
+
+
 def _list_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
     context = {"articles": [r.article(s) for s in page.sources], "term": None}
@@ -419,22 +438,72 @@ def _list_context(r: Renderer, page: Page) -> dict:
         context["title"] = r.config.language(page.lang).title
         context["heading"] = t["latest"]
         context["alternates"] = _edition_alternates(r) if page.number == 1 else []
-    elif page.kind == "month":
-        year, month = (int(x) for x in page.key.split("/"))
-        context["title"] = context["heading"] = format_month(year, month, page.lang, r.config.language(page.lang).locale)
+        context["page_json_ld"] = _home_json(r, page)
     else:
-        term = r.index.terms[(page.kind, page.lang, page.key)]
-        context["term"] = r.term_link(term)
-        context["person"] = term.person
-        context["title"] = context["heading"] = term.name
+        if page.kind == "month":
+            year, month = (int(x) for x in page.key.split("/"))
+            context["title"] = context["heading"] = format_month(year, month, page.lang, r.config.language(page.lang).locale)
+        else:
+            term = r.index.terms[(page.kind, page.lang, page.key)]
+            context["term"] = r.term_link(term)
+            context["person"] = term.person
+            context["title"] = context["heading"] = term.name
+        paths = counterpart_paths(r.index, page)
+        context["edition_links"] = {code: r.link(path) for code, path in paths.items()}
+        if len(paths) > 1 and page.number == 1:
+            context["alternates"] = [{"hreflang": code, "href": r.absolute(path)} for code, path in paths.items()]
+        context["page_json_ld"] = _collection_json(r, page, context)
     if page.number > 1:
         context["title"] = f"{context['title']} ({t['page_of'].format(number=page.number, count=page.count)})"
     return context
 
 
+def _organization_json(r: Renderer) -> dict:
+    config = r.config
+    return {"@type": "NewsMediaOrganization", "@id": config.base_url + "#publisher", "name": config.publisher,
+            "url": config.base_url, "logo": {"@type": "ImageObject", "url": r.absolute(config.logo)}}
+
+
+def _website_ref(r: Renderer, lang: str) -> dict:
+    return {"@type": "WebSite", "@id": r.absolute(f"/{lang}/") + "#website", "url": r.absolute(f"/{lang}/"),
+            "name": r.config.language(lang).title, "inLanguage": lang}
+
+
+def _home_json(r: Renderer, page: Page) -> dict:
+    website = {**_website_ref(r, page.lang), "description": r.config.language(page.lang).description,
+               "publisher": {"@id": r.config.base_url + "#publisher"}}
+    return {"@context": "https://schema.org", "@graph": [website, _organization_json(r)]}
+
+
+def _collection_json(r: Renderer, page: Page, context: dict) -> dict:
+    url = r.absolute(page.path)
+    data = {"@context": "https://schema.org", "@type": "CollectionPage", "@id": url, "url": url,
+            "name": context["heading"], "inLanguage": page.lang, "isPartOf": _website_ref(r, page.lang),
+            "publisher": _organization_json(r)}
+    if page.kind == PageKind.CORRESPONDENT:
+        term, person = context["term"], context["person"]
+        t = strings(page.lang)
+        entity = {"@type": "Person", "@id": term.permalink + "#person", "name": term.name, "url": term.permalink,
+                  "jobTitle": t["roles"].get(term.role, term.role) if term.role else t["default_role"],
+                  "worksFor": {"@id": r.config.base_url + "#publisher"}}
+        if term.local and term.local != term.name:
+            entity["alternateName"] = term.local
+        if term.email:
+            entity["email"] = term.email
+        if person is not None and person.bio:
+            entity["description"] = person.bio
+        data.update({"@type": "ProfilePage", "mainEntity": entity})
+    return data
+
+
 def _root_context(r: Renderer, page: Page) -> dict:
     latest = {code: [r.article(s) for s in sources[:ROOT_LATEST]] for code, sources in r.index.editions.items()}
-    return {"title": r.config.publisher, "latest": latest, "alternates": _edition_alternates(r)}
+    organization = _organization_json(r)
+    return {"title": r.config.publisher, "latest": latest, "alternates": _edition_alternates(r),
+            "page_json_ld": {"@context": "https://schema.org",
+                             "@graph": [{"@type": "WebSite", "@id": r.config.base_url + "#website", "url": r.config.base_url,
+                                         "name": r.config.publisher, "publisher": {"@id": organization["@id"]}},
+                                        organization]}}
 
 
 def _notfound_context(r: Renderer, page: Page) -> dict:
@@ -521,6 +590,31 @@ def _news_sitemap_context(r: Renderer, page: Page) -> dict:
     return {"entries": entries}
 
 
+def archive_months(index: SiteIndex, lang: str) -> tuple[tuple[str, int], ...]:
+    """("yyyy/mm", number of articles) of an edition's monthly archives, newest first."""
+    months = [(p.key, len(p.sources)) for p in index.pages if p.kind == PageKind.MONTH and p.lang == lang]
+    return tuple(sorted(months, reverse=True))
+
+
+def _archive_context(r: Renderer, page: Page) -> dict:
+    """The edition's years, newest first, each with its months and how many articles each holds."""
+    t = strings(page.lang)
+    locale = r.config.language(page.lang).locale
+    years: dict[str, list[dict]] = {}
+    for key, count in archive_months(r.index, page.lang):
+        year, month = key.split("/")
+        years.setdefault(year, []).append({"name": format_month(int(year), int(month), page.lang, locale),
+                                           "url": r.link(f"/{page.lang}/{key}/"), "count": count})
+    archive = [{"year": year, "months": months, "count": sum(m["count"] for m in months)} for year, months in years.items()]
+    url = r.absolute(page.path)
+    return {"title": t["archive"], "heading": t["archive"], "years": archive,
+            "alternates": _edition_alternates(r, "archive/"),
+            "edition_links": {e["code"]: r.link(f"/{e['code']}/archive/") for e in r.editions},
+            "page_json_ld": {"@context": "https://schema.org", "@type": "CollectionPage", "@id": url, "url": url,
+                             "name": t["archive"], "inLanguage": page.lang, "isPartOf": _website_ref(r, page.lang),
+                             "publisher": _organization_json(r)}}
+
+
 def _correspondent_context(r: Renderer, page: Page) -> dict:
     return _list_context(r, page)
 
@@ -539,6 +633,7 @@ _CONTEXT_BUILDERS = {
     "redirects": _redirects_context,
     "corrections": _corrections_context,
     "newssitemap": _news_sitemap_context,
+    "archive": _archive_context,
 }
 
 
@@ -580,10 +675,15 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
     kind = page.kind
     if kind == PageKind.ARTICLE:
         return Reads(views=(page.key,))
-    if kind in (PageKind.HOME, PageKind.MONTH, PageKind.FEED, PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP):
+    if kind in (PageKind.HOME, PageKind.FEED, PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP):
         return Reads(views=page.sources)
+    if kind == PageKind.MONTH:
+        return Reads(views=page.sources, direct=tuple(counterpart_paths(index, page).items()))
     if kind in (PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.CORRESPONDENT):
-        return Reads(views=page.sources, direct=term_key(index.terms[(kind, page.lang, page.key)]))
+        return Reads(views=page.sources, direct=(term_key(index.terms[(kind, page.lang, page.key)]),
+                                                 tuple(counterpart_paths(index, page).items())))
+    if kind == PageKind.ARCHIVE:
+        return Reads(direct=archive_months(index, page.lang))
     if kind == PageKind.ROOT:
         return Reads(views=tuple(s for sources in index.editions.values() for s in sources[:ROOT_LATEST]))
     if kind == PageKind.SITEMAP:
