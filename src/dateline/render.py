@@ -22,6 +22,7 @@ from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, PageKind, SiteIndex, Term
+from dateline.typography import smarten
 from dateline.views import ArticleView, CorrectionView, Counterpart, Moment, TermLink, absolute_link, site_link
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -180,7 +181,7 @@ class Renderer:
         # The latest of the three, formatted once (babel's formatting is a good part of a view's cost).
         modified = max([posted] + ([updated] if updated else []) + [c.at for c in corrections], key=lambda m: m.value)
         return ArticleView(
-            source=source, lang=a.lang, title=a.title,
+            source=source, lang=a.lang, title=smarten(a.title, ""),
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
             posted=posted, updated=updated,
             summary=a.summary or self._summary(source), body=LazyHTML(self.bodies, source),
@@ -204,7 +205,7 @@ class Renderer:
         for other in index.counterparts[source]:
             o = index.articles[other]
             ours.append(Counterpart(o.lang, _language_name(config, o.lang), self.link(index.urls[other]),
-                                    self.absolute(index.urls[other]), o.title))
+                                    self.absolute(index.urls[other]), smarten(o.title, "")))
         have = {c.lang for c in ours}
         external = [
             Counterpart(lang, _language_name(config, lang), url, url, external=True)
