@@ -40,9 +40,33 @@ def _converter() -> python_markdown.Markdown:
 def render_markdown(text: str) -> str:
     converter = _converter()
     try:
-        return converter.convert(text)
+        return keep_quotes_with_particles(converter.convert(text))
     finally:
         converter.reset()
+
+
+# A closing quotation mark and the Hangul particle after it ("함정”이라고"), with the word the
+# quote closes: Chromium breaks lines between ” and 이 even under word-break: keep-all.
+QUOTE_PARTICLE = re.compile(r"[^\s<>]*[\u201d\u2019\u300d\u300f)][\uac00-\ud7a3]+")
+TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+VERBATIM_TAGS = re.compile(r"<(/?)(code|pre|script|style)\b", re.I)
+
+
+def keep_quotes_with_particles(html: str) -> str:
+    if not QUOTE_PARTICLE.search(html):
+        return html
+    out, verbatim = [], 0
+    for piece in TAG_OR_TEXT.split(html):
+        if piece.startswith("<"):
+            tag = VERBATIM_TAGS.match(piece)
+            if tag:
+                verbatim += -1 if tag.group(1) else 1
+            out.append(piece)
+        elif verbatim <= 0 and piece:
+            out.append(QUOTE_PARTICLE.sub(lambda m: f'<span class="nobreak">{m.group()}</span>', piece))
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 # A default summary's budget in characters: a search snippet's length in English; Hangul carries
