@@ -226,3 +226,9 @@ def test_a_closing_quote_keeps_its_particle():
     html = render_markdown('하마스는 "위험한 함정"이라고 말했다. `"코드"이라`')
     assert '<span class="nobreak">함정”이라고</span>' in html
     assert '<code>"코드"이라</code>' in html
+
+
+def test_abbreviations_do_not_end_a_summary():
+    text = ("U.S. Secretary of State Tony Blinken met with Israeli Prime Minister Benjamin Netanyahu on Wednesday. "
+            "However, Netanyahu insisted on his approach, and the talks stalled for the rest of the week and beyond.")
+    assert summarize(text) == text.split(" However")[0]

@@ -74,7 +74,9 @@ def keep_quotes_with_particles(html: str) -> str:
 SUMMARY_BUDGET = 160
 HANGUL_BUDGET = 100
 # A sentence ends at . ! ? … (or the CJK full stop), after any closing quotes or brackets, before a space.
-SENTENCE_END = re.compile(r"[.!?\u2026\u3002][\u201d\u2019\"')\]]*(?=\s|$)")
+# Not after a capital ("U.S.", "Kim J.") and not within the first words: abbreviations, not ends.
+SENTENCE_END = re.compile(r"(?<![A-Z])[.!?\u2026\u3002][\u201d\u2019\"')\]]*(?=\s|$)")
+SHORTEST_SENTENCE = 24
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 TRAILING_PUNCTUATION = " ,;:\u2014\u2013-\u00b7(\u201c\u2018\"'"
 
@@ -98,7 +100,7 @@ def summarize(text: str) -> str:
     budget = HANGUL_BUDGET if len(HANGUL.findall(text)) * 3 > len(text) else SUMMARY_BUDGET
     if len(text) <= budget:
         return text
-    ends = [m.end() for m in SENTENCE_END.finditer(text)]
+    ends = [m.end() for m in SENTENCE_END.finditer(text) if m.end() >= SHORTEST_SENTENCE]
     fitting = [end for end in ends[:2] if end <= budget]
     if fitting:
         return text[:fitting[-1]]
