@@ -14,7 +14,6 @@ import pytest
 from dateline.bodies import EXTENSION_CONFIGS, EXTENSIONS
 from dateline.content import is_valid_slug
 from dateline.importer.markdown_escape import escape_paragraph, paragraphs_to_markdown
-from dateline.typography import smarten
 from dateline.importer.names import romanize_name, split_name
 from dateline.importer.pagetext import parse_page_text
 from dateline.importer.places import gazetteer, resolve_place
@@ -23,6 +22,7 @@ from dateline.importer.records import RawFileError, SignoffEntry
 from dateline.importer.signoff import parse_signoff_line, split_signoff
 from dateline.importer.slugs import ascii_slug, headline_slug
 from dateline.importer.stamps import parse_iso, parse_time_line, resolve
+from dateline.typography import smarten
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -149,7 +149,7 @@ def test_language_switch_and_hreflang_keep_the_lists_context(out, path, other):
 
 
 def test_every_html_page_has_open_graph(out):
-    for path, file in html_pages(out).items():
+    for path in html_pages(out):
         soup = page(out, path)
         if soup.find("meta", attrs={"http-equiv": "refresh"}) or path.endswith("404.html"):
             continue

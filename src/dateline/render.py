@@ -559,7 +559,8 @@ def _notice_context(r: Renderer, page: Page) -> dict:
     reason = takedown.reason or (t["expired_reason"] if takedown.expired else t["withdrawn_reason"])
     language = r.config.language(page.lang)
     return {"title": notice.article.title, "headline": notice.article.title, "reason": reason,
-            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, language.locale, language.date_style), "robots": "noindex"}
+            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, language.locale, language.date_style),
+            "robots": "noindex"}
 
 
 def _redirect_context(r: Renderer, page: Page) -> dict:
