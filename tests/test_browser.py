@@ -146,7 +146,7 @@ def reader_goes_from_home_to_the_correspondent(browser, base_url, width):
         assert dateline.lower().startswith("cairo") and "카이로" in dateline
         byline = visible_text(story.locator(".byline"))
         assert "Kim Ki-yun" in byline and "김기윤" in byline and "Correspondent" in byline
-        assert "May 3, 2024, 07:55 KST" in visible_text(story.locator(".story-meta"))
+        assert "May 3, 2024, 7:55 a.m. KST" in visible_text(story.locator(".story-meta"))
         assert story.locator(".story-body p").first.is_visible()
         shot(page, f"3-article-en-{width}")
         if width == "phone":
