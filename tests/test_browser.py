@@ -146,7 +146,7 @@ def reader_goes_from_home_to_the_correspondent(browser, base_url, width):
         assert dateline.lower().startswith("cairo") and "카이로" in dateline
         byline = visible_text(story.locator(".byline"))
         assert "Kim Ki-yun" in byline and "김기윤" in byline and "Correspondent" in byline
-        assert "May 3, 2024, 07:55 KST" in visible_text(story.locator(".story-meta"))
+        assert "May 3, 2024, 7:55 a.m. KST" in visible_text(story.locator(".story-meta"))
         assert story.locator(".story-body p").first.is_visible()
         shot(page, f"3-article-en-{width}")
         if width == "phone":
@@ -162,7 +162,7 @@ def reader_goes_from_home_to_the_correspondent(browser, base_url, width):
         assert dateline.startswith("카이로") and "cairo" in dateline.lower()
         byline = visible_text(story.locator(".byline"))
         assert byline.startswith("김기윤") and "Kim Ki-yun" in byline and "특파원" in byline
-        assert "2024년 5월 3일 07:55" in visible_text(story.locator(".story-meta"))
+        assert "입력 2024-05-03 07:55" in visible_text(story.locator(".story-meta"))
         assert story.get_by_role("link", name="English", exact=True).get_attribute("hreflang") == "en"
         shot(page, f"4-article-ko-{width}")
         if width == "phone":

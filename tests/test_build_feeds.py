@@ -60,16 +60,18 @@ def test_feed_urls_are_absolute(out):
     assert [ln.href for ln in en.feed.links if ln.rel == "alternate"] == [BASE + "en/"]
     entry = en.entries[0]
     assert entry.id == BASE + "en/2024/05/03/talks/"
-    plain = [ln.href for ln in entry.links if ln.rel == "alternate" and not ln.get("hreflang")]
-    assert plain == [BASE + "en/2024/05/03/talks/"]
+    own = [ln.href for ln in entry.links if ln.rel == "alternate" and ln.get("hreflang") == "en"]
+    assert own == [BASE + "en/2024/05/03/talks/"]
     for e in en.entries:
         for link in e.links:
             assert link.href.startswith(BASE), link.href
 
 
 def test_feed_entry_link_is_the_article_itself(out):
+    """The entry's own page is its first alternate link, in its own language; the counterpart follows."""
     entry = parse_feed(out / "en/feed.xml").entries[0]
-    assert entry.link == BASE + "en/2024/05/03/talks/"
+    alternates = [(ln.get("hreflang"), ln.href) for ln in entry.links if ln.rel == "alternate"]
+    assert alternates == [("en", BASE + "en/2024/05/03/talks/"), ("ko", BASE + "ko/2024/05/03/talks/")]
 
 
 def test_feed_entry_links_the_counterpart(out):

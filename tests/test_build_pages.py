@@ -224,13 +224,13 @@ def test_correspondents_link_to_their_pages(en, ko, out):
 def test_posted_and_updated_times_in_the_edition_style(en, ko):
     en_times = {t["datetime"]: t.get_text(strip=True) for t in en.body.find_all("time")}
     assert en_times == {
-        "2024-05-03T07:55:00+09:00": "May 3, 2024, 07:55 KST",
-        "2024-05-03T10:20:00+09:00": "May 3, 2024, 10:20 KST",
+        "2024-05-03T07:55:00+09:00": "May 3, 2024, 7:55 a.m. KST",
+        "2024-05-03T10:20:00+09:00": "May 3, 2024, 10:20 a.m. KST",
     }
     ko_times = {t["datetime"]: t.get_text(strip=True) for t in ko.body.find_all("time")}
     assert ko_times == {
-        "2024-05-03T07:55:00+09:00": "2024년 5월 3일 07:55",
-        "2024-05-03T10:20:00+09:00": "2024년 5월 3일 10:20",
+        "2024-05-03T07:55:00+09:00": "2024-05-03 07:55",
+        "2024-05-03T10:20:00+09:00": "2024-05-03 10:20",
     }
 
 

@@ -66,7 +66,7 @@ def test_sample_article(make_site, run_cli):
     assert keys_in_file_order(site, SAMPLE) == [k for k in KEY_ORDER if k in post.metadata]
     text = (site / SAMPLE).read_text(encoding="utf-8")
     assert "posted: 2024-05-03T07:55:00+09:00\n" in text and "local: 카이로\n" in text
-    assert text.endswith("us.\\\"\n") and "\r" not in text
+    assert text.endswith("us.\"\n") and "\r" not in text
     assert loads_cleanly(site, SAMPLE).dateline.city == "Cairo"
     assert "1 imported, 0 skipped, 0 failed, 0 warnings" in result.stdout
     assert list(content_files(site)) == [SAMPLE]
@@ -156,11 +156,11 @@ def test_body_with_posted_markdown_characters_and_script(make_site, run_cli):
     assert paragraphs[:3] == ["Posted prices at gas stations rose for a third week, the ministry said.",
                               "Updated figures are due on Friday.", "Posted May. 04, 2024 10:00"]
     assert paragraphs[3:6] == ["\\# not a heading", "1\\. not a list item", "\\- not a bullet either"]
-    assert paragraphs[6] == ('A &lt;script>alert(\\"owned\\")&lt;/script> tag in wire copy & the AT&T logo '
+    assert paragraphs[6] == ('A &lt;script>alert("owned")&lt;/script> tag in wire copy & the AT&T logo '
                              '&amp;amp; an entity.')
     assert "<script" not in post.content
-    # Straight quotes and "--" are escaped so the build's smart typography leaves them as written.
-    assert paragraphs[-1] == "\\\"Straight quotes\\\" and “curly ones” stay as written -\\- and so do dashes."
+    # Quotes and "--" are written as they came, without backslashes; the build typesets them.
+    assert paragraphs[-1] == "\"Straight quotes\" and “curly ones” stay as written -- and so do dashes."
     assert post["dateline"] == {"city": "Seoul", "local": "서울"}
 
 

@@ -114,16 +114,73 @@ def render_markdown(text: str, images: ArticleImages = NO_IMAGES) -> str:
     photos = converter.treeprocessors["dateline_photos"]
     photos.images = images
     try:
-        return converter.convert(text)
+        return keep_quotes_with_particles(converter.convert(text))
     finally:
         photos.images = NO_IMAGES
         converter.reset()
 
 
+# A closing quotation mark and the Hangul particle after it ("함정”이라고"), with the word the
+# quote closes: Chromium breaks lines between ” and 이 even under word-break: keep-all.
+QUOTE_PARTICLE = re.compile(r"[^\s<>]*[\u201d\u2019\u300d\u300f)][\uac00-\ud7a3]+")
+TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+VERBATIM_TAGS = re.compile(r"<(/?)(code|pre|script|style)\b", re.I)
+
+
+def keep_quotes_with_particles(html: str) -> str:
+    if not QUOTE_PARTICLE.search(html):
+        return html
+    out, verbatim = [], 0
+    for piece in TAG_OR_TEXT.split(html):
+        if piece.startswith("<"):
+            tag = VERBATIM_TAGS.match(piece)
+            if tag:
+                verbatim += -1 if tag.group(1) else 1
+            out.append(piece)
+        elif verbatim <= 0 and piece:
+            out.append(QUOTE_PARTICLE.sub(lambda m: f'<span class="nobreak">{m.group()}</span>', piece))
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+# A default summary's budget in characters: a search snippet's length in English; Hangul carries
+# about twice the meaning per character, so Korean gets a comparable budget in fewer of them.
+SUMMARY_BUDGET = 160
+HANGUL_BUDGET = 100
+# A sentence ends at . ! ? … (or the CJK full stop), after any closing quotes or brackets, before a space.
+# Not after a capital ("U.S.", "Kim J.") and not within the first words: abbreviations, not ends.
+SENTENCE_END = re.compile(r"(?<![A-Z])[.!?\u2026\u3002][\u201d\u2019\"')\]]*(?=\s|$)")
+SHORTEST_SENTENCE = 24
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+TRAILING_PUNCTUATION = " ,;:\u2014\u2013-\u00b7(\u201c\u2018\"'"
+
+
 def first_paragraph_text(html: str) -> str:
-    """Plain text of the first paragraph: the default summary."""
+    """The default summary: one or two sentences of the first paragraph, within the budget."""
+    return summarize(_first_paragraph_plain(html))
+
+
+def _first_paragraph_plain(html: str) -> str:
     match = FIRST_PARAGRAPH.search(html)
     if not match:
         return ""
     text = FOOTNOTE_REF.sub("", match.group(1))  # "servers.1" is not how a summary reads
     return " ".join(Markup(text).striptags().split())
+
+
+def summarize(text: str) -> str:
+    """Whole sentences that fit the budget (at most two); if even the first does not, the words
+    that fit and an ellipsis, never after punctuation ("opinions.…" reads as a typo)."""
+    budget = HANGUL_BUDGET if len(HANGUL.findall(text)) * 3 > len(text) else SUMMARY_BUDGET
+    if len(text) <= budget:
+        return text
+    ends = [m.end() for m in SENTENCE_END.finditer(text) if m.end() >= SHORTEST_SENTENCE]
+    fitting = [end for end in ends[:2] if end <= budget]
+    if fitting:
+        return text[:fitting[-1]]
+    cut = text[:budget]
+    space = cut.rfind(" ")
+    if space > budget // 2:
+        cut = cut[:space]
+    return cut.rstrip(TRAILING_PUNCTUATION + ".!?\u2026") + "\u2026"

@@ -19,6 +19,11 @@ CONFIG_NAME = "dateline.toml"
 # the dev server's site): safe to delete; `dateline build --clean` does.
 CACHE_DIR = ".dateline-cache"
 DEFAULT_STAFF_FILE = "data/staff.toml"
+# House styles for times ([languages.xx] date_style): "ap" is the Associated Press's
+# ("May 3, 2024, 7:55 a.m. KST"), "numeric" how Korean dailies print them ("2024-05-03 07:55"),
+# "long" a spelled-out date and a 24-hour clock in the locale's words ("2024년 5월 3일 07:55").
+DATE_STYLES = ("ap", "numeric", "long")
+DEFAULT_DATE_STYLE = {"ko": "numeric"}  # every other language: "ap"
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Language:
     title: str  # the edition's masthead
     description: str
     locale: str  # Babel/Open Graph locale: "en_US", "ko_KR"
+    date_style: str = ""  # DATE_STYLES; "" is the language's default house style
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ class Config:
     deploy: DeploySettings = DeploySettings()
     # Photos with more pixels than this are refused before they are decoded ([images] max_megapixels).
     image_max_pixels: int = 50_000_000
+    # The site's logo: a site path of a file in static/ (the masthead, JSON-LD publisher.logo, the favicon).
+    logo: str = "/assets/logo.svg"
     search: bool = True  # build each edition's search page and index ([search] enabled; --no-search)
 
     @property
@@ -199,8 +207,9 @@ def check_output_folder(config: Config) -> None:
 # nearest known key suggested, so a typo never falls back to a default in silence.
 
 TOP_LEVEL_KEYS = ("title", "base_url", "timezone", "publisher", "per_page", "feed_limit", "original_language",
-                  "output", "staff", "languages", "places", "search", "deploy", "images")
-LANGUAGE_KEYS = ("title", "name", "description", "locale")
+                  "output", "staff", "languages", "places", "search", "deploy", "images",
+                  "logo")
+LANGUAGE_KEYS = ("title", "name", "description", "locale", "date_style")
 SEARCH_KEYS = ("enabled",)
 IMAGES_KEYS = ("max_megapixels",)
 # What other generators call these settings, for sites (and people) coming from Hugo or Jekyll.
@@ -236,6 +245,7 @@ def config_from_file(site: Path, file: TomlFile) -> Config:
         deploy=deploy_settings(raw, problems),
         image_max_pixels=_image_max_pixels(raw, problems),
         search=_search_enabled(raw, problems),
+        logo=_logo(raw, problems),
     )
     problems.raise_if_any()
     return config
@@ -306,8 +316,30 @@ def _languages(raw: dict, site_title: str, problems: Problems) -> tuple[Language
             title=texts["title"] or site_title or code,
             description=texts["description"],
             locale=str(locale),
+            date_style=_date_style(code, spec, problems),
         ))
     return tuple(languages)
+
+
+def _date_style(code: str, spec: dict, problems: Problems) -> str:
+    style = spec.get("date_style", default_date_style(code))
+    if style not in DATE_STYLES:
+        problems.add(("languages", code, "date_style"),
+                     f"[languages.{code}] date_style must be one of {', '.join(DATE_STYLES)}, got {style!r}")
+        return default_date_style(code)
+    return style
+
+
+def default_date_style(lang: str) -> str:
+    return DEFAULT_DATE_STYLE.get(lang, "ap")
+
+
+def _logo(raw: dict, problems: Problems) -> str:
+    logo = raw.get("logo", "/assets/logo.svg")
+    if not isinstance(logo, str) or not logo.strip() or "://" in logo:
+        problems.add(("logo",), f"logo must be a path in static/ such as \"/logo.svg\", got {logo!r}")
+        return "/assets/logo.svg"
+    return "/" + logo.strip().lstrip("/")
 
 
 def _locale(code: str, name: str, problems: Problems) -> Locale:

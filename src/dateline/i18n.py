@@ -6,6 +6,8 @@ import datetime as dt
 
 from babel.dates import format_date, format_datetime
 
+from dateline.config import default_date_style
+
 STRINGS = {
     "en": {
         "skip": "Skip to content",
@@ -38,6 +40,12 @@ STRINGS = {
         "archive": "Archive",
         "byline_prefix": "By",
         "role_separator": ", ",
+        "default_role": "Staff Writer",
+        "editorial_board": "The Editorial Board",
+        "translated_from": "Translated from the {language} original",
+        "translated_into": "Original article; translated into {language}",
+        "external": "on another site",
+        "copyright": "© {publisher}. All rights reserved.",
         "more_in": "More in {name}",
         "read_edition": "Read the {name} edition",
         "roles": {
@@ -83,7 +91,7 @@ STRINGS = {
         "home": "홈",
         "editions": "에디션",
         "posted": "입력",
-        "updated": "업데이트",
+        "updated": "수정",
         "by": "글",
         "section": "섹션",
         "tag": "태그",
@@ -109,6 +117,12 @@ STRINGS = {
         "archive": "지난 기사",
         "byline_prefix": "",
         "role_separator": " ",
+        "default_role": "기자",
+        "editorial_board": "논설위원실",
+        "translated_from": "{language} 원문을 번역한 기사",
+        "translated_into": "원문 기사 · {language} 번역판 있음",
+        "external": "외부 사이트",
+        "copyright": "© {publisher}. 무단 전재 및 재배포 금지.",
         "more_in": "{name} 기사 더 보기",
         "read_edition": "{name}판 읽기",
         "roles": {"correspondent": "특파원", "reporter": "기자", "editorial writer": "논설위원", "senior reporter": "선임기자"},
@@ -147,23 +161,37 @@ STRINGS = {
     },
 }
 
-# Babel patterns for the newspaper's own style in each language; others fall back to "medium".
-DATETIME_PATTERNS = {"en": "MMMM d, y, HH:mm", "ko": "y년 M월 d일 HH:mm"}
 MONTH_PATTERNS = {"en": "MMMM y", "ko": "y년 M월"}
+AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+LONG_PATTERNS = {"en": "MMMM d, y, HH:mm", "ko": "y년 M월 d일 HH:mm"}
 
 
 def strings(lang: str) -> dict:
     return STRINGS.get(lang, STRINGS["en"])
 
 
-def format_moment(moment: dt.datetime, lang: str, locale: str) -> str:
-    """"May 3, 2024, 07:55 KST" in English, "2024년 5월 3일 07:55" in Korean."""
-    pattern = DATETIME_PATTERNS.get(lang)
+def format_moment(moment: dt.datetime, lang: str, locale: str, style: str = "") -> str:
+    """A time in the edition's house style (see config.DATE_STYLES)."""
+    style = style or default_date_style(lang)
+    if style == "ap":
+        return f"{AP_MONTHS[moment.month - 1]} {moment.day}, {moment.year}, {_ap_clock(moment)} {moment.tzname()}"
+    if style == "numeric":
+        return moment.strftime("%Y-%m-%d %H:%M")
+    pattern = LONG_PATTERNS.get(lang)
     if pattern is None:
         return format_datetime(moment, "medium", tzinfo=moment.tzinfo, locale=locale)
     text = format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale)
     # Babel spells zones as offsets; English readers expect the abbreviation ("KST").
     return f"{text} {moment.tzname()}" if lang == "en" else text
+
+
+def _ap_clock(moment: dt.datetime) -> str:
+    """AP's clock: "7:55 a.m.", "7 p.m.", "noon", "midnight"."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "noon"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes} {'a.m.' if moment.hour < 12 else 'p.m.'}"
 
 
 def format_month(year: int, month: int, lang: str, locale: str) -> str:

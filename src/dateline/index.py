@@ -33,6 +33,7 @@ class PageKind(StrEnum):
     DATELINE = "dateline"
     CORRESPONDENT = "correspondent"
     MONTH = "month"  # monthly archive
+    ARCHIVE = "archive"  # an edition's years and months, linking the monthly archives
     FEED = "feed"
     ROOT = "root"  # the edition chooser at /
     NOTFOUND = "notfound"
@@ -362,6 +363,7 @@ def _pages(config, articles, urls, editions, terms) -> list[Page]:
         by_month = groupby(sources, key=lambda s: f"{articles[s].posted:%Y/%m}")
         for month, members in by_month:
             pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, tuple(members)))
+        pages.append(Page(f"/{lang}/archive/", PageKind.ARCHIVE, lang))
     for (kind, lang, slug), term in terms.items():
         pages.extend(_paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, term.sources))
     return pages

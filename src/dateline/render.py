@@ -24,6 +24,7 @@ from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, PageKind, SiteIndex, Term
+from dateline.typography import smarten
 from dateline.views import (
     ArticleView,
     CorrectionView,
@@ -57,6 +58,7 @@ TEMPLATE_FOR: dict[PageKind, list[str]] = {
     PageKind.CORRECTIONS: ["corrections.html"],
     PageKind.NEWS_SITEMAP: ["sitemap-news.xml"],
     PageKind.SEARCH: ["search.html"],
+    PageKind.ARCHIVE: ["archive.html"],
     **{kind: [f"{kind}.html", "list.html"]
        for kind in (PageKind.HOME, PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.MONTH)},
 }
@@ -220,15 +222,18 @@ class Renderer:
     def make_view(self, source: str) -> ArticleView:
         index, config = self.index, self.config
         a = index.articles[source]
-        locale = config.language(a.lang).locale
+        language = config.language(a.lang)
+        locale, style = language.locale, language.date_style
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
-        corrections = tuple(_correction_view(c, a.lang, locale) for c in reversed(a.corrections))
-        posted, updated = Moment.of(a.posted, a.lang, locale), Moment.of(a.updated, a.lang, locale)
+        corrections = tuple(_correction_view(c, a.lang, locale, style) for c in reversed(a.corrections))
+        posted, updated = Moment.of(a.posted, a.lang, locale, style), Moment.of(a.updated, a.lang, locale, style)
+        if updated and updated.text == posted.text:
+            updated = None  # "Updated" the same minute as "Posted" tells a reader nothing
         # The latest of the three, formatted once (babel's formatting is a good part of a view's cost).
         modified = max([posted] + ([updated] if updated else []) + [c.at for c in corrections], key=lambda m: m.value)
         return ArticleView(
-            source=source, lang=a.lang, title=a.title,
+            source=source, lang=a.lang, title=smarten(a.title, ""),
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
             posted=posted, updated=updated,
             summary=a.summary or self._summary(source), body=LazyHTML(self.bodies, source),
@@ -265,7 +270,7 @@ class Renderer:
         for other in index.counterparts[source]:
             o = index.articles[other]
             ours.append(Counterpart(o.lang, _language_name(config, o.lang), self.link(index.urls[other]),
-                                    self.absolute(index.urls[other]), o.title))
+                                    self.absolute(index.urls[other]), smarten(o.title, "")))
         have = {c.lang for c in ours}
         external = [
             Counterpart(lang, _language_name(config, lang), url, url, external=True)
@@ -297,9 +302,9 @@ class Renderer:
         return tuple(self.term_link(t) for t in terms)
 
 
-def _correction_view(correction: Correction, lang: str, locale: str) -> CorrectionView:
+def _correction_view(correction: Correction, lang: str, locale: str, style: str) -> CorrectionView:
     html = Markup(render_markdown(correction.text))
-    return CorrectionView(Moment.of(correction.at, lang, locale), html, " ".join(html.striptags().split()))
+    return CorrectionView(Moment.of(correction.at, lang, locale, style), html, " ".join(html.striptags().split()))
 
 
 def _language_name(config: Config, code: str) -> str:
@@ -332,6 +337,9 @@ def page_context(r: Renderer, page: Page) -> dict:
         "canonical": r.absolute(page.path),
         "alternates": [],
         "sections": r.sections(lang.code),
+        "edition_links": {},  # edition code -> the same page there, where it has one (else its home)
+        "logo": r.link(config.logo),
+        "page_json_ld": None,  # a non-article page's JSON-LD
     }
     if page.count > 1:
         context["page"].update(_pagination(r, page))
@@ -357,13 +365,37 @@ def _article_context(r: Renderer, page: Page) -> dict:
     alternates = [{"hreflang": article.lang, "href": article.permalink}] + [
         {"hreflang": c.lang, "href": c.absolute} for c in article.counterparts
     ]
+    json_ld = news_article_json(r, article)
     return {
         "article": article,
         "title": article.title,
         "alternates": alternates,
-        "json_ld": news_article_json(r, article),
+        "json_ld": json_ld,
         "og": open_graph(r, article),
+        "provenance": _provenance(r, article, json_ld),
     }
+
+
+def _provenance(r: Renderer, article: ArticleView, json_ld: dict) -> str:
+    """"Translated from the Korean original", or on an original "translated into English":
+    the same roles as the JSON-LD's translationOfWork and workTranslation."""
+    t = strings(article.lang)
+    names = {c.lang: _language_name_in(c.lang, article.lang) for c in article.counterparts}
+    if json_ld.get("translationOfWork"):
+        return t["translated_from"].format(language=names[json_ld["translationOfWork"][0]["inLanguage"]])
+    if json_ld.get("workTranslation"):
+        return t["translated_into"].format(language=", ".join(names[w["inLanguage"]] for w in json_ld["workTranslation"]))
+    return ""
+
+
+def _language_name_in(code: str, reader: str) -> str:
+    """A language's name in the reader's language: "Korean" on an English page, "영어" on a Korean one."""
+    from babel import Locale
+
+    try:
+        return Locale.parse(code).get_display_name(reader) or code
+    except Exception:  # an unknown code still reads as itself
+        return code
 
 
 def news_article_json(r: Renderer, article: ArticleView) -> dict:
@@ -384,7 +416,7 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
              **({"email": p.email} if p.email else {}), "url": p.permalink}
             for p in article.correspondents
         ],
-        "publisher": {"@type": "NewsMediaOrganization", "name": config.publisher, "url": config.base_url},
+        "publisher": _organization_json(r),
     }
     if article.image:
         # Google's article guidance: several aspect ratios (16:9, 4:3, 1:1), each of at least 50,000 pixels.
@@ -392,6 +424,10 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
                           **({"caption": article.image.caption} if article.image.caption else {}),
                           **({"creditText": article.image.credit} if article.image.credit else {})}
                          for c in article.image.crops]
+    if not article.correspondents and article.kind == "editorial":
+        board = strings(article.lang)["editorial_board"]
+        data["author"] = {"@type": "Organization", "name": board,
+                          "parentOrganization": {"@type": "NewsMediaOrganization", "name": config.publisher}}
     if article.dateline:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline.name,
                                    **({"alternateName": article.dateline.local} if article.dateline.local else {})}
@@ -457,6 +493,21 @@ def _edition_alternates(r: Renderer, suffix: str = "") -> list[dict]:
     return alternates + [{"hreflang": "x-default", "href": r.absolute("/")}]
 
 
+def counterpart_paths(index: SiteIndex, page: Page) -> dict[str, str]:
+    """Edition code -> the first page of this list in that edition (this page's own edition
+    included), for the lists that exist there: the same person, place, section, tag or month."""
+    pages = index.pages_by_path
+    rest = page.path.split("/", 2)[2]
+    if page.number > 1:
+        rest = rest.rsplit("page/", 1)[0]
+    found = {}
+    for lang in index.config.languages:
+        path = f"/{lang.code}/{rest}"
+        if path in pages:
+            found[lang.code] = path
+    return found
+
+
 def _list_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
     context = {"articles": [r.article(s) for s in page.sources], "term": None}
@@ -464,22 +515,72 @@ def _list_context(r: Renderer, page: Page) -> dict:
         context["title"] = r.config.language(page.lang).title
         context["heading"] = t["latest"]
         context["alternates"] = _edition_alternates(r) if page.number == 1 else []
-    elif page.kind == "month":
-        year, month = (int(x) for x in page.key.split("/"))
-        context["title"] = context["heading"] = format_month(year, month, page.lang, r.config.language(page.lang).locale)
+        context["page_json_ld"] = _home_json(r, page)
     else:
-        term = r.index.terms[(page.kind, page.lang, page.key)]
-        context["term"] = r.term_link(term)
-        context["person"] = term.person
-        context["title"] = context["heading"] = term.name
+        if page.kind == "month":
+            year, month = (int(x) for x in page.key.split("/"))
+            context["title"] = context["heading"] = format_month(year, month, page.lang, r.config.language(page.lang).locale)
+        else:
+            term = r.index.terms[(page.kind, page.lang, page.key)]
+            context["term"] = r.term_link(term)
+            context["person"] = term.person
+            context["title"] = context["heading"] = term.name
+        paths = counterpart_paths(r.index, page)
+        context["edition_links"] = {code: r.link(path) for code, path in paths.items()}
+        if len(paths) > 1 and page.number == 1:
+            context["alternates"] = [{"hreflang": code, "href": r.absolute(path)} for code, path in paths.items()]
+        context["page_json_ld"] = _collection_json(r, page, context)
     if page.number > 1:
         context["title"] = f"{context['title']} ({t['page_of'].format(number=page.number, count=page.count)})"
     return context
 
 
+def _organization_json(r: Renderer) -> dict:
+    config = r.config
+    return {"@type": "NewsMediaOrganization", "@id": config.base_url + "#publisher", "name": config.publisher,
+            "url": config.base_url, "logo": {"@type": "ImageObject", "url": r.absolute(config.logo)}}
+
+
+def _website_ref(r: Renderer, lang: str) -> dict:
+    return {"@type": "WebSite", "@id": r.absolute(f"/{lang}/") + "#website", "url": r.absolute(f"/{lang}/"),
+            "name": r.config.language(lang).title, "inLanguage": lang}
+
+
+def _home_json(r: Renderer, page: Page) -> dict:
+    website = {**_website_ref(r, page.lang), "description": r.config.language(page.lang).description,
+               "publisher": {"@id": r.config.base_url + "#publisher"}}
+    return {"@context": "https://schema.org", "@graph": [website, _organization_json(r)]}
+
+
+def _collection_json(r: Renderer, page: Page, context: dict) -> dict:
+    url = r.absolute(page.path)
+    data = {"@context": "https://schema.org", "@type": "CollectionPage", "@id": url, "url": url,
+            "name": context["heading"], "inLanguage": page.lang, "isPartOf": _website_ref(r, page.lang),
+            "publisher": _organization_json(r)}
+    if page.kind == PageKind.CORRESPONDENT:
+        term, person = context["term"], context["person"]
+        t = strings(page.lang)
+        entity = {"@type": "Person", "@id": term.permalink + "#person", "name": term.name, "url": term.permalink,
+                  "jobTitle": t["roles"].get(term.role, term.role) if term.role else t["default_role"],
+                  "worksFor": {"@id": r.config.base_url + "#publisher"}}
+        if term.local and term.local != term.name:
+            entity["alternateName"] = term.local
+        if term.email:
+            entity["email"] = term.email
+        if person is not None and person.bio:
+            entity["description"] = person.bio
+        data.update({"@type": "ProfilePage", "mainEntity": entity})
+    return data
+
+
 def _root_context(r: Renderer, page: Page) -> dict:
     latest = {code: [r.article(s) for s in sources[:ROOT_LATEST]] for code, sources in r.index.editions.items()}
-    return {"title": r.config.publisher, "latest": latest, "alternates": _edition_alternates(r)}
+    organization = _organization_json(r)
+    return {"title": r.config.publisher, "latest": latest, "alternates": _edition_alternates(r),
+            "page_json_ld": {"@context": "https://schema.org",
+                             "@graph": [{"@type": "WebSite", "@id": r.config.base_url + "#website", "url": r.config.base_url,
+                                         "name": r.config.publisher, "publisher": {"@id": organization["@id"]}},
+                                        organization]}}
 
 
 def _notfound_context(r: Renderer, page: Page) -> dict:
@@ -532,9 +633,10 @@ def _notice_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
     takedown = notice.takedown
     reason = takedown.reason or (t["expired_reason"] if takedown.expired else t["withdrawn_reason"])
-    locale = r.config.language(page.lang).locale
+    language = r.config.language(page.lang)
     return {"title": notice.article.title, "headline": notice.article.title, "reason": reason,
-            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, locale), "robots": "noindex"}
+            "expired": takedown.expired, "when": Moment.of(takedown.at, page.lang, language.locale, language.date_style),
+            "robots": "noindex"}
 
 
 def _redirect_context(r: Renderer, page: Page) -> dict:
@@ -575,6 +677,31 @@ def _search_context(r: Renderer, page: Page) -> dict:
     }
 
 
+def archive_months(index: SiteIndex, lang: str) -> tuple[tuple[str, int], ...]:
+    """("yyyy/mm", number of articles) of an edition's monthly archives, newest first."""
+    months = [(p.key, len(p.sources)) for p in index.pages if p.kind == PageKind.MONTH and p.lang == lang]
+    return tuple(sorted(months, reverse=True))
+
+
+def _archive_context(r: Renderer, page: Page) -> dict:
+    """The edition's years, newest first, each with its months and how many articles each holds."""
+    t = strings(page.lang)
+    locale = r.config.language(page.lang).locale
+    years: dict[str, list[dict]] = {}
+    for key, count in archive_months(r.index, page.lang):
+        year, month = key.split("/")
+        years.setdefault(year, []).append({"name": format_month(int(year), int(month), page.lang, locale),
+                                           "url": r.link(f"/{page.lang}/{key}/"), "count": count})
+    archive = [{"year": year, "months": months, "count": sum(m["count"] for m in months)} for year, months in years.items()]
+    url = r.absolute(page.path)
+    return {"title": t["archive"], "heading": t["archive"], "years": archive,
+            "alternates": _edition_alternates(r, "archive/"),
+            "edition_links": {e["code"]: r.link(f"/{e['code']}/archive/") for e in r.editions},
+            "page_json_ld": {"@context": "https://schema.org", "@type": "CollectionPage", "@id": url, "url": url,
+                             "name": t["archive"], "inLanguage": page.lang, "isPartOf": _website_ref(r, page.lang),
+                             "publisher": _organization_json(r)}}
+
+
 def _correspondent_context(r: Renderer, page: Page) -> dict:
     return _list_context(r, page)
 
@@ -594,6 +721,7 @@ _CONTEXT_BUILDERS = {
     "corrections": _corrections_context,
     "newssitemap": _news_sitemap_context,
     "search": _search_context,
+    "archive": _archive_context,
 }
 
 
@@ -637,10 +765,15 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
     kind = page.kind
     if kind == PageKind.ARTICLE:
         return Reads(views=(page.key,))
-    if kind in (PageKind.HOME, PageKind.MONTH, PageKind.FEED, PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP):
+    if kind in (PageKind.HOME, PageKind.FEED, PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP):
         return Reads(views=page.sources)
+    if kind == PageKind.MONTH:
+        return Reads(views=page.sources, direct=tuple(counterpart_paths(index, page).items()))
     if kind in (PageKind.SECTION, PageKind.TAG, PageKind.DATELINE, PageKind.CORRESPONDENT):
-        return Reads(views=page.sources, direct=term_key(index.terms[(kind, page.lang, page.key)]))
+        return Reads(views=page.sources, direct=(term_key(index.terms[(kind, page.lang, page.key)]),
+                                                 tuple(counterpart_paths(index, page).items())))
+    if kind == PageKind.ARCHIVE:
+        return Reads(direct=archive_months(index, page.lang))
     if kind == PageKind.ROOT:
         return Reads(views=tuple(s for sources in index.editions.values() for s in sources[:ROOT_LATEST]))
     if kind == PageKind.SITEMAP:

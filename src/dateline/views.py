@@ -32,8 +32,8 @@ class Moment:
         return self.value.isoformat()
 
     @classmethod
-    def of(cls, value: dt.datetime | None, lang: str, locale: str) -> Moment | None:
-        return cls(value, format_moment(value, lang, locale)) if value else None
+    def of(cls, value: dt.datetime | None, lang: str, locale: str, style: str = "") -> Moment | None:
+        return cls(value, format_moment(value, lang, locale, style)) if value else None
 
 
 @dataclass(frozen=True)

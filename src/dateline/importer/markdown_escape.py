@@ -4,17 +4,16 @@ Each paragraph is one line. Escaped everywhere: backslash, backtick, * _ [ ] { }
 links, footnotes, attribute lists), `<` before anything that could start a tag, autolink or
 comment, and `&` that would start an entity. At the start of a line also: headings (#),
 block quotes (>), list markers (- + * and "1."), rules, fenced code (~~~) and definitions (:).
-Straight quotes, "--" and "..." are escaped too (\" \' -\- ..\.), so the build's smart
-typography leaves them exactly as written; curly quotes and real dashes need no escaping.
+Quotes, "--" and "..." are left alone: Markdown reads nothing into them, and the build's smart
+typography sets them as the rest of the site (curly quotes, dashes, ellipses), so imported wire
+copy reads like the desk's own and an editor never meets a backslash before a quote.
 """
 
 from __future__ import annotations
 
 import re
 
-EVERYWHERE = re.compile(r"[\\`*_\[\]{}\"']")
-DASHES = re.compile(r"-(?=-)")
-DOTS = re.compile(r"(?<=\.\.)\.")
+EVERYWHERE = re.compile(r"[\\`*_\[\]{}]")
 TAG_START = re.compile(r"<(?=\S)")
 ENTITY = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)")
 ORDERED = re.compile(r"^(\d+)\.")
@@ -29,8 +28,6 @@ def escape_paragraph(text: str) -> str:
 def escape_inline(text: str) -> str:
     """Text inside a line of Markdown (spaces kept as they are): everything but the line-start rules."""
     text = EVERYWHERE.sub(lambda m: "\\" + m.group(), text)
-    text = DASHES.sub("-\\\\", text)
-    text = DOTS.sub("\\\\.", text)
     text = ENTITY.sub("&amp;", text)
     return TAG_START.sub("&lt;", text)
 
