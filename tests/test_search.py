@@ -19,9 +19,8 @@ from conftest import BODY, DEFAULT_CONFIG, cli, parse_html, tree_digest, write_s
 from test_browser import CHROMIUM_ARGS, QuietHandler, chromium_path
 
 from dateline import search
-from dateline.build import load_site
+from dateline.build import Change, SiteBuilder, load_site
 from dateline.config import load_config
-from dateline.incremental import Change, IncrementalSite
 
 SEARCH_CONFIG = DEFAULT_CONFIG.replace("enabled = false", "enabled = true")
 
@@ -173,31 +172,36 @@ def test_rebuild_indexes_again_only_the_edition_that_changed(tmp_path):
 
 
 def test_serve_rebuilds_keep_the_index_up_to_date(tmp_path):
-    """The dev server's incremental rebuilds (IncrementalSite) write a changed bundle and drop the old files."""
+    """The dev server's rebuilds (the engine with its state in memory) write a changed bundle and drop the old files."""
     site = search_site(tmp_path / "site")
-    incremental = IncrementalSite(load_config(site), jobs=1)
-    incremental.build()
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+
+    def rebuild(change: Change):
+        changes = engine.build(change).changes
+        return changes.created + changes.updated, changes.deleted
+
     bundle = site / "site" / "en" / "pagefind"
     before = {p.name for p in bundle.rglob("*.pf_fragment")}
     story = site / "content" / "en" / "2024" / "05" / "rates.md"
     story.write_text(story.read_text().replace("Markets rallied.", "Markets rallied on the surprise."))
-    outcome = incremental.rebuild(Change(content=frozenset({story})))
-    assert any(w.startswith("en/pagefind/") for w in outcome.written)
-    assert not any(w.startswith("ko/pagefind/") for w in outcome.written), "the Korean edition did not change"
-    assert any(r.startswith("en/pagefind/fragment/") for r in outcome.removed)
+    written, removed = rebuild(Change(content=frozenset({story})))
+    assert any(w.startswith("en/pagefind/") for w in written)
+    assert not any(w.startswith("ko/pagefind/") for w in written), "the Korean edition did not change"
+    assert any(r.startswith("en/pagefind/fragment/") for r in removed)
     manifest = json.loads((site / ".dateline-cache" / "search-en.json").read_text())
     assert sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()) == manifest["files"]
     assert {p.name for p in bundle.rglob("*.pf_fragment")} != before
     korean = site / "content" / "ko" / "2024" / "05" / "market.md"
     korean.write_text(korean.read_text().replace("보았다", "구경했다"))
-    outcome = incremental.rebuild(Change(content=frozenset({korean})))
-    assert any(w.startswith("ko/pagefind/") for w in outcome.written)
+    written, removed = rebuild(Change(content=frozenset({korean})))
+    assert any(w.startswith("ko/pagefind/") for w in written)
     kept = pickle.loads((site / ".dateline-cache" / "search-analysis-ko.pickle").read_bytes())
     assert len(kept["texts"]) == len(KOREAN), "the analyses of the unchanged articles are kept too"
     # An edit that changes nothing indexed (a tag) leaves the bundle alone.
     story.write_text(story.read_text().replace("section: Economy", "section: Economy, tags: [fed]"))
-    outcome = incremental.rebuild(Change(content=frozenset({story})))
-    assert not any("pagefind" in path for path in outcome.written + outcome.removed)
+    written, removed = rebuild(Change(content=frozenset({story})))
+    assert not any("pagefind" in path for path in written + removed)
 
 
 def test_no_search_leaves_out_pages_links_and_index(tmp_path):
