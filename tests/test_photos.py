@@ -308,7 +308,7 @@ def test_the_pixel_limit_is_configurable(make_site):
     assert "is 400 x 300 = 0.1 megapixels, over the limit of 0.1" in result.stderr
     toml.write_text(toml.read_text().replace("max_megapixels = 0.1", "max_pixels = 3"))
     result = cli("build", "--site", site, "--quiet")
-    assert result.exit_code == 1 and "[images] has an unknown key 'max_pixels'" in result.stderr
+    assert result.exit_code == 1 and "unknown key 'max_pixels' in [images]; did you mean 'max_megapixels'?" in result.stderr
 
 
 def test_photos_outside_content_and_static_are_not_read(make_site, tmp_path):
