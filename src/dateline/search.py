@@ -114,7 +114,10 @@ def edition_records(config: Config, index: SiteIndex, bodies: dict[str, str], la
                  tuple(t.name for t in index.article_terms(source, "dateline")),
                  tuple(t.name for t in index.correspondent_terms(source)))
         article = index.articles[source]
-        key = (config.base_url, lang, article, str(article.extra.get("image")), bodies.get(source, ""), terms)
+        # The engine's body mapping knows each body's key (bodystore.body_key): comparing keys spares
+        # reading every body from the store on every rebuild.
+        body = getattr(bodies, "digests", {}).get(source) or bodies.get(source, "")
+        key = (config.base_url, lang, article, str(article.extra.get("image")), body, terms)
         record = _last_records.get(key) or article_record(config, index, bodies, source, *terms)
         kept[key] = record
         records.append(record)
