@@ -1,8 +1,7 @@
 """Requests wait here while a rebuild writes the site, so nobody sees half of one.
 
 A rebuild takes the gate for writing: new requests wait, and the rebuild waits for the
-requests already opening files. Pages a rebuild leaves for later (the sitemap of a large site)
-are *held*: a request for one of those waits for it alone, the rest of the site is served.
+requests already opening files.
 """
 
 from __future__ import annotations
@@ -19,13 +18,12 @@ class Gate:
         self._cond = threading.Condition()
         self._writing = False
         self._readers = 0
-        self._held: set[str] = set()
 
     @contextmanager
-    def reading(self, output: str):
-        """Hold while resolving and opening `output` (a path below the output folder)."""
+    def reading(self):
+        """Hold while resolving and opening a file of the output folder."""
         with self._cond:
-            self._cond.wait_for(lambda: not self._writing and output not in self._held, timeout=MAX_WAIT)
+            self._cond.wait_for(lambda: not self._writing, timeout=MAX_WAIT)
             self._readers += 1
         try:
             yield
@@ -46,12 +44,3 @@ class Gate:
             with self._cond:
                 self._writing = False
                 self._cond.notify_all()
-
-    def hold(self, outputs) -> None:
-        with self._cond:
-            self._held.update(outputs)
-
-    def release(self, outputs) -> None:
-        with self._cond:
-            self._held.difference_update(outputs)
-            self._cond.notify_all()

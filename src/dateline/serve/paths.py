@@ -25,11 +25,6 @@ class Target:
     def is_folder(self) -> bool:
         return self.output == "" or self.output.endswith("/")
 
-    @property
-    def gate_key(self) -> str:
-        """The output file this request will most likely read (what the gate may hold)."""
-        return self.output + "index.html" if self.is_folder else self.output
-
 
 def resolve(request_target: str, base_path: str) -> Target:
     if request_target.lower().startswith(("http://", "https://")):  # absolute-form
