@@ -18,7 +18,6 @@ times, each build a fresh process (`python -m dateline build --quiet`):
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import subprocess
@@ -27,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_build  # beside this file: the one timed-build helper
 from PIL import Image, ImageDraw
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,16 +70,8 @@ def add_photos(site: Path) -> None:
 
 
 def timed_build(site: Path, jobs: int | None) -> tuple[float, float]:
-    command = [sys.executable, "-m", "dateline", "build", "--quiet", "--site", str(site)]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"build failed on {site} with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+    """(seconds, peak MiB) of one build in a new process, keeping the output and the caches."""
+    return bench_build.timed_build(site, jobs, cold=False)
 
 
 def image_files(folder: Path) -> dict[Path, int]:
