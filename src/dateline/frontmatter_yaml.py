@@ -141,7 +141,7 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
         found: list[str] = []
         meta[key] = _without_invalid(value, found)
         if found:
-            shown = INVALID_CHARACTERS.sub("", str(key))  # a message is one line: no U+0085 from a key
+            shown = " ".join(INVALID_CHARACTERS.sub("", str(key)).split())  # a message is one line: no CR, LF or U+0085
             dropped.append((str(key), f"warning: '{shown}': dropped {describe_characters(found)}"))
     return RawDocument(meta, key_lines, body, body_line, tuple(dropped)), []
 

@@ -91,11 +91,16 @@ def make_environment(config: Config, sources: Mapping[str, tuple[str, str | None
 
 
 def printable(value: object) -> object:
-    """What a template prints, without characters XML or HTML cannot carry (characters.py)."""
-    if isinstance(value, str) and INVALID_CHARACTERS.search(value):
+    """What a template prints, without characters XML or HTML cannot carry (characters.py).
+
+    Called for every value a template prints: str.isprintable() (in C) clears almost all of them
+    at once, and every character characters.py drops is one it calls unprintable."""
+    if isinstance(value, str) and not value.isprintable() and INVALID_CHARACTERS.search(value):
         cleaned = INVALID_CHARACTERS.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+
+
 class SourcesLoader(jinja2.BaseLoader):
     """Templates read on another machine. Each keeps its file name, so an error names the same
     template file and line as it would here."""
