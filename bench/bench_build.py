@@ -24,8 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 
 
-def make_corpus(stories: int, root: Path) -> Path:
-    site = root / f"corpus-{stories}"
+def make_corpus(stories: int, root: Path, name: str = "corpus") -> Path:
+    site = root / f"{name}-{stories}"
     if not (site / "content").is_dir():
         subprocess.run([sys.executable, str(GEN), "--n", str(stories), "--format", "dateline", "--out", str(site)],
                        check=True, stdout=subprocess.DEVNULL)

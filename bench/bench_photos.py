@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,12 +33,7 @@ SIZE = (3000, 2000)
 
 
 def make_corpus(stories: int, root: Path) -> Path:
-    site = root / f"photos-{stories}"
-    if not (site / "content").is_dir():
-        subprocess.run([sys.executable, str(GEN), "--n", str(stories), "--format", "dateline", "--out", str(site)],
-                       check=True, stdout=subprocess.DEVNULL)
-    config = (REPO / "dateline.toml").read_text(encoding="utf-8").replace("per_page = 5", "per_page = 10")
-    (site / "dateline.toml").write_text(config, encoding="utf-8")
+    site = bench_build.make_corpus(stories, root, name="photos")
     add_photos(site)
     return site
 
