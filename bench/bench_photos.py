@@ -27,8 +27,6 @@ from pathlib import Path
 import bench_build  # beside this file: the one timed-build helper
 from PIL import Image, ImageDraw
 
-REPO = Path(__file__).resolve().parent.parent
-GEN = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 SIZE = (3000, 2000)
 
 
