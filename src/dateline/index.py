@@ -8,9 +8,11 @@ entirely, a withdrawn or expired one keeps only its URL, which serves a notice.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 from itertools import groupby
@@ -192,6 +194,200 @@ def build_index(config: Config, loaded: list[Article], now: dt.datetime) -> tupl
     return index, _url_clashes(pages, {**articles, **{s: n.article for s, n in notices.items()}})
 
 
+def update_index(old: SiteIndex, loaded: Mapping[str, Article], before: Mapping[str, Article | None],
+                 now: dt.datetime) -> SiteIndex | None:
+    """The index after an edit, made from `old` in place of a new one: `before` holds each changed
+    source's article as `old` was made from it (None: it had none), `loaded` every article now.
+    Whatever the edit leaves alone keeps its object (pages, terms), so a caller tells what moved by
+    identity. None when the edit is one this does not follow (the clock's articles, aliases, a clash
+    or a renamed person): build_index then makes the index anew, and reports any error."""
+    config = old.config
+
+    def candidate(article: Article | None) -> Article | None:
+        return article if article is not None and (config.drafts or not article.draft) else None
+
+    changed = {s: (candidate(a), candidate(loaded.get(s))) for s, a in before.items()}
+    if now != old.now and clock.clock_moves(old.clock_instants, old.now, now):
+        return None
+    for was, new in changed.values():
+        for article in (was, new):
+            if article is not None and (article.aliases or clock.is_scheduled(article, now)
+                                        or clock.takedown(article, now) is not None or article.source in old.notices):
+                return None
+    patch = _IndexPatch(old, loaded, changed, now)
+    return patch.apply()
+
+
+class _IndexPatch:
+    """One update_index: each part of the index made again only where the changed articles are."""
+
+    def __init__(self, old: SiteIndex, loaded: Mapping[str, Article], changed: dict, now: dt.datetime):
+        self.old, self.loaded, self.changed, self.now = old, loaded, changed, now
+        self.config = old.config
+        self.articles = dict(old.articles)
+        for source, (_, new) in changed.items():
+            if new is None:
+                self.articles.pop(source, None)
+            else:
+                self.articles[source] = new
+        if any(s not in old.articles for s, (_, new) in changed.items() if new is not None):
+            self.articles = dict(sorted(self.articles.items()))  # a cold build's order: by source
+
+    def apply(self) -> SiteIndex | None:
+        old, articles = self.old, self.articles
+        urls = self._urls()
+        counterparts = self._counterparts()
+        if urls is None or counterparts is None:
+            return None
+        editions = self._editions()
+        people = self._people()
+        if people is None:
+            return None
+        correspondent_keys, by_slug, moved_people = people
+        terms = self._terms(correspondent_keys, by_slug, moved_people)
+        pages = self._pages(urls, editions, terms, counterparts)
+        if pages is None:
+            return None
+        clock_fields = {}
+        if any(_clock_fields(was) != _clock_fields(new) for was, new in self.changed.values()):
+            candidates = sorted((a for a in self.loaded.values() if self.config.drafts or not a.draft), key=lambda a: a.source)
+            clock_fields = {"next_change": clock.next_change(candidates, self.now),
+                            "clock_instants": clock.clock_instants(candidates)}
+        drafts = sum(1 for a in self.loaded.values() if a.draft) if not self.config.drafts else 0
+        return replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
+                       correspondent_keys=correspondent_keys, pages=pages, now=self.now, drafts_left_out=drafts,
+                       **clock_fields)
+
+    def _urls(self) -> dict[str, str] | None:
+        """Article URLs; None if a changed article's URL is taken (build_index names the clash)."""
+        urls = dict(self.old.urls)
+        taken = set(urls.values()) | {n.path for n in self.old.notices.values()} | set(self.old.redirects)
+        for source, (was, _) in self.changed.items():
+            if was is not None:
+                taken.discard(urls.pop(source, None))
+        taken |= {article_path(a) for a in self._scheduled()}
+        for source, (_, new) in self.changed.items():
+            if new is not None:
+                path = article_path(new)
+                if path in taken:
+                    return None
+                taken.add(path)
+                urls[source] = path
+        return {s: urls[s] for s in self.articles}
+
+    def _scheduled(self) -> list[Article]:
+        """Articles the old index left out as scheduled (neither published nor a notice), unchanged."""
+        old = self.old
+        if not old.scheduled_left_out:
+            return []
+        return [a for s, a in self.loaded.items() if (self.config.drafts or not a.draft) and s not in old.articles
+                and s not in old.notices and s not in self.changed]
+
+    def _counterparts(self) -> dict[str, tuple[str, ...]] | None:
+        counterparts = {s: c for s, c in self.old.counterparts.items() if s in self.articles}
+        stories = {a.story for pair in self.changed.values() for a in pair if a is not None and a.story}
+        moved = {s for s, (was, new) in self.changed.items() if (was and was.story) != (new and new.story)}
+        for source in self.changed:
+            counterparts.setdefault(source, ())
+        if not stories and not moved:
+            return {s: counterparts[s] for s in self.articles}
+        members = [a for a in self.loaded.values() if a.story in stories and (self.config.drafts or not a.draft)]
+        errors: list[ContentError] = []
+        story_counterparts = _stories(sorted(members, key=lambda a: a.source), errors)
+        if errors:
+            return None
+        for source, others in story_counterparts.items():
+            if source in self.articles:
+                counterparts[source] = tuple(c for c in others if c in self.articles)
+        for source in moved:
+            if source in self.articles and not self.articles[source].story:
+                counterparts[source] = ()
+        return {s: counterparts[s] for s in self.articles}
+
+    def _editions(self) -> dict[str, tuple[str, ...]]:
+        editions = dict(self.old.editions)
+        for lang in {a.lang for pair in self.changed.values() for a in pair if a is not None}:
+            kept = [s for s in editions[lang] if s not in self.changed]
+            for source, (_, new) in self.changed.items():
+                if new is not None and new.lang == lang:
+                    bisect.insort(kept, source, key=lambda s: newest_first(self.articles[s]))
+            if tuple(kept) != editions[lang]:
+                editions[lang] = tuple(kept)
+        return editions
+
+    def _people(self) -> tuple[dict[Person, str], dict[str, Correspondent], set[str]] | None:
+        """(byline -> correspondent slug, slug -> person, slugs whose person record moved); None
+        when a person the edit did not name would change slug (pages would move: build_index
+        redoes them all)."""
+        old = self.old
+        known = {t.slug: t.person for (kind, _, _), t in old.terms.items() if kind == "correspondent"}
+        if all((was.correspondents if was else ()) == (new.correspondents if new else ())
+               for was, new in self.changed.values()):
+            return old.correspondent_keys, known, set()
+        people, keys = _correspondents(self.config, list(self.articles.values()))
+        if any(keys.get(person, slug) != slug for person, slug in old.correspondent_keys.items()):
+            return None
+        by_slug = {p.slug: p for p in people.values()}
+        return keys, by_slug, {slug for slug, person in by_slug.items() if slug in known and known[slug] != person}
+
+    def _terms(self, correspondent_keys: dict[Person, str], by_slug: dict[str, Correspondent],
+               moved_people: set[str]) -> dict[tuple[str, str, str], Term]:
+        old = self.old
+        touched = {key for key in old.terms if key[0] == "correspondent" and key[2] in moved_people}
+        for was, new in self.changed.values():
+            if was is not None:
+                touched.update(_term_keys(was, old.correspondent_keys))
+            if new is not None:
+                touched.update(_term_keys(new, correspondent_keys))
+        if not touched:
+            return old.terms
+        terms = dict(old.terms)
+        for key in touched:
+            members = [s for s in (old.terms[key].sources if key in old.terms else ()) if s not in self.changed]
+            members += [s for s, (_, new) in self.changed.items()
+                        if new is not None and key in _term_keys(new, correspondent_keys)]
+            if not members:
+                terms.pop(key, None)
+                continue
+            members.sort(key=lambda s: newest_first(self.articles[s]))
+            term = _term(self.config, key, tuple(members), self.articles, by_slug)
+            terms[key] = old.terms[key] if old.terms.get(key) == term else term
+        return dict(sorted(terms.items())) if terms.keys() != old.terms.keys() else terms
+
+    def _pages(self, urls, editions, terms, counterparts) -> tuple[Page, ...] | None:
+        old, config, articles = self.old, self.config, self.articles
+        langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
+        moved_terms = {key for key in terms.keys() | old.terms.keys() if terms.get(key) is not old.terms.get(key)}
+
+        def replaced(page: Page) -> bool:
+            kind = page.kind
+            if kind == PageKind.ARTICLE:
+                return page.key in self.changed
+            if kind in (PageKind.HOME, PageKind.FEED, PageKind.MONTH):
+                return page.lang in langs
+            if kind in TERM_KINDS:
+                return (kind, page.lang, page.key) in moved_terms
+            # Notices and redirects stay: no changed article has one (update_index).
+            return kind in (PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP, PageKind.SITEMAP, PageKind.SITEMAP_INDEX)
+
+        pages = [p for p in old.pages if not replaced(p)]
+        fresh = [Page(urls[s], PageKind.ARTICLE, articles[s].lang, s, (s,)) for s in self.changed if s in articles]
+        for lang in langs:
+            fresh += _edition_lists(config, lang, editions[lang], articles)
+        for key in moved_terms:
+            if key in terms:
+                kind, lang, slug = key
+                fresh += _paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, terms[key].sources)
+        fresh += _desk_pages(articles, editions, self.now)
+        known = old.pages_by_path
+        pages += [known[p.path] if known.get(p.path) == p else p for p in fresh]
+        pages += [known[p.path] if known.get(p.path) == p else p for p in _sitemaps(pages)]
+        pages.sort(key=lambda p: p.path)
+        if any(a.path == b.path for a, b in zip(pages, pages[1:], strict=False)):
+            return None  # two pages on one path: build_index names them
+        return tuple(pages)
+
+
 def _aliases(articles: list[Article], urls: dict[str, str], errors: list[ContentError]) -> dict[str, str]:
     """alias path -> the source of the article it now belongs to; an alias may not be an article's URL."""
     url_owner = {path: source for source, path in urls.items()}
@@ -295,30 +491,39 @@ def _terms(config, articles, editions, correspondents, byline_keys) -> dict[tupl
     # Per term, its articles in edition order, each once: a dict keeps the order and answers
     # "already listed?" at once (a list made this quadratic in a section's size).
     collected: dict[tuple[str, str, str], dict[str, None]] = defaultdict(dict)
-    names: dict[tuple[str, str, str], str] = {}
-    places: dict[tuple[str, str, str], Place] = {}
-    for lang, sources in editions.items():
+    for sources in editions.values():
         for source in sources:
-            article = articles[source]
-            for kind, name in _term_names(article):
-                key = (kind, lang, slugify(name))
-                names.setdefault(key, name)
+            for key in _term_keys(articles[source], byline_keys):
                 collected[key][source] = None
-            if article.dateline:
-                key = ("dateline", lang, slugify(article.dateline.city))
-                known = places.get(key)
-                places[key] = Place(article.dateline.city, (known.local if known else "") or article.dateline.local)
-            for person in article.correspondents:
-                key = ("correspondent", lang, byline_keys[person])
-                collected[key][source] = None
-    terms = {}
-    for key, sources in collected.items():
-        kind, lang, slug = key
-        person = by_slug.get(slug) if kind == "correspondent" else None
-        place = places.get(key)
-        name, other = _names_in_edition(config, lang, names.get(key) or slug, place, person)
-        terms[key] = Term(kind, lang, slug, name, tuple(sources), other, place=place, person=person)
+    terms = {key: _term(config, key, tuple(sources), articles, by_slug) for key, sources in collected.items()}
     return dict(sorted(terms.items()))
+
+
+def _term_keys(article: Article, byline_keys: Mapping[Person, str]) -> list[tuple[str, str, str]]:
+    """The (kind, lang, slug) of every term an article is listed under."""
+    keys = [(kind, article.lang, slugify(name)) for kind, name in _term_names(article)]
+    keys += [("correspondent", article.lang, byline_keys[person]) for person in article.correspondents]
+    return keys
+
+
+def _term(config: Config, key: tuple[str, str, str], sources: tuple[str, ...], articles: Mapping[str, Article],
+          by_slug: Mapping[str, Correspondent]) -> Term:
+    """A term from its articles in edition order: named as its newest article names it; a place
+    spelt as the oldest spells its city, with the first local name given."""
+    kind, lang, slug = key
+    name, place, person = slug, None, None
+    if kind == "correspondent":
+        person = by_slug.get(slug)
+    else:
+        name = next((n for s in sources for k, n in _term_names(articles[s]) if k == kind and slugify(n) == slug), "") or slug
+    if kind == "dateline":
+        city, local = slug, ""
+        for source in sources:
+            dateline = articles[source].dateline
+            city, local = dateline.city, local or dateline.local
+        place = Place(city, local)
+    shown, other = _names_in_edition(config, lang, name, place, person)
+    return Term(kind, lang, slug, shown, tuple(sources), other, place=place, person=person)
 
 
 def _names_in_edition(config, lang, name, place, person) -> tuple[str, str]:
@@ -356,16 +561,21 @@ def _pages(config, articles, urls, editions, terms) -> list[Page]:
     for source, path in urls.items():
         pages.append(Page(path, PageKind.ARTICLE, articles[source].lang, source, (source,)))
     for lang, sources in editions.items():
-        pages.extend(_paginated(config, f"/{lang}/", PageKind.HOME, lang, "", sources))
-        pages.append(Page(f"/{lang}/feed.xml", PageKind.FEED, lang, "", sources[: config.feed_limit]))
+        pages.extend(_edition_lists(config, lang, sources, articles))
         if config.search:  # the page; its index is dateline.search's
             pages.append(Page(f"/{lang}/search/", PageKind.SEARCH, lang))
-        by_month = groupby(sources, key=lambda s: f"{articles[s].posted:%Y/%m}")
-        for month, members in by_month:
-            pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, tuple(members)))
         pages.append(Page(f"/{lang}/archive/", PageKind.ARCHIVE, lang))
     for (kind, lang, slug), term in terms.items():
         pages.extend(_paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, term.sources))
+    return pages
+
+
+def _edition_lists(config: Config, lang: str, sources: tuple[str, ...], articles: Mapping[str, Article]) -> list[Page]:
+    """The pages that list a whole edition: the front page and its later pages, the feed, the months."""
+    pages = list(_paginated(config, f"/{lang}/", PageKind.HOME, lang, "", sources))
+    pages.append(Page(f"/{lang}/feed.xml", PageKind.FEED, lang, "", sources[: config.feed_limit]))
+    for month, members in groupby(sources, key=lambda s: f"{articles[s].posted:%Y/%m}"):
+        pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, tuple(members)))
     return pages
 
 
@@ -376,6 +586,12 @@ def _clock_pages(config, articles, editions, notices, aliases, redirects, now) -
     pages += [Page(alias, PageKind.REDIRECT, lang_of[aliases[alias]], aliases[alias]) for alias in redirects]
     if redirects:
         pages.append(Page("/_redirects", PageKind.REDIRECTS))
+    return pages + _desk_pages(articles, editions, now)
+
+
+def _desk_pages(articles, editions, now) -> list[Page]:
+    """Each edition's corrections page and the news sitemap: what the desk changes day to day."""
+    pages = []
     for lang, sources in editions.items():
         corrected = sorted((s for s in sources if articles[s].corrections),
                            key=lambda s: (-articles[s].corrections[-1].at.timestamp(), s))
@@ -421,3 +637,8 @@ def _url_clashes(pages: tuple[Page, ...], articles: dict[str, Article]) -> list[
     return errors
 
 
+
+
+def _clock_fields(article: Article | None) -> tuple | None:
+    """What clock.next_change and clock.clock_instants read of an article."""
+    return None if article is None else (article.posted, article.expires, article.withdrawn, article.draft)

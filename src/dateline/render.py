@@ -498,13 +498,18 @@ def _edition_alternates(r: Renderer, suffix: str = "") -> list[dict]:
     return alternates + [{"hreflang": "x-default", "href": r.absolute("/")}]
 
 
+def list_name(page: Page) -> str:
+    """A page's path without its edition and page number ("/en/tag/ai/page/2/" -> "tag/ai/"): the
+    same list in every edition has the same name."""
+    rest = page.path.split("/", 2)[2] if page.path.count("/") > 1 else page.path
+    return rest.rsplit("page/", 1)[0] if page.number > 1 else rest
+
+
 def counterpart_paths(index: SiteIndex, page: Page) -> dict[str, str]:
     """Edition code -> the first page of this list in that edition (this page's own edition
     included), for the lists that exist there: the same person, place, section, tag or month."""
     pages = index.pages_by_path
-    rest = page.path.split("/", 2)[2]
-    if page.number > 1:
-        rest = rest.rsplit("page/", 1)[0]
+    rest = list_name(page)
     found = {}
     for lang in index.config.languages:
         path = f"/{lang.code}/{rest}"
@@ -763,6 +768,12 @@ def view_key(index: SiteIndex, source: str) -> tuple:
     photos = images.plan_article_images(index.config, article).key  # the lead photo and body figures show them
     return (article.digest, photos, index.urls[source], tuple(term_key(t) for group in terms for t in group),
             counterparts)
+
+
+# Kinds whose reads come from the whole index, not from their Page record and the articles it
+# lists: the root shows each edition's latest, the archive counts every month. (The list pages'
+# language links, counterpart_paths, move when a namesake list appears or goes: list_name.)
+WHOLE_INDEX_KINDS = (PageKind.ROOT, PageKind.ARCHIVE)
 
 
 def page_reads(index: SiteIndex, page: Page) -> Reads | None:

@@ -41,8 +41,8 @@ from dateline.clock import clock_moves, current_time
 from dateline.config import Config
 from dateline.content import Article, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
-from dateline.index import Page, SiteIndex, build_index
-from dateline.render import THEME_DIR, Renderer, make_environment, page_reads, view_key
+from dateline.index import Page, SiteIndex, build_index, update_index
+from dateline.render import THEME_DIR, WHOLE_INDEX_KINDS, Renderer, list_name, make_environment, page_reads, term_key, view_key
 from dateline.write import Changes, OutputError, OutputTransaction, file_signature, locked, recover, static_files
 
 # The Article fields build_index reads; an edit to any other field keeps the index's shape.
@@ -201,8 +201,7 @@ class SiteBuilder:
     # ---- reading -----------------------------------------------------------------------------
 
     def _read_sources(self, state: State | None, change: Change | None, progress: Progress | None) -> None:
-        sources = self.sources
-        sources.clean()
+        sources = self.sources  # its `dirty` holds what changed since the last build that succeeded
         images.load_probes(self.config)  # before the workers fork: they inherit what earlier builds probed
         if change is not None and state is not None:
             sources.refresh(change.content, change.rescan)
@@ -258,13 +257,16 @@ class SiteBuilder:
         if (change is not None and change.templates) or state is None:
             self.env = make_environment(config)
         templates = template_keys(self.env)
-        dirty = self.sources.dirty
         now = self.clock()
-        if state is not None and not any(_index_fields(_last_read(state, s)) != _index_fields(self.sources.articles.get(s))
-                                         for s in dirty) \
-                and not clock_moves(state.index.clock_instants, state.index.now, now):
-            photo_moved = {s for s, key in body_keys.items() if state.body_keys.get(s) != key}
-            return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
+        if state is not None:
+            before = {s: _last_read(state, s) for s in self.sources.dirty}
+            if not any(_index_fields(a) != _index_fields(self.sources.articles.get(s)) for s, a in before.items()) \
+                    and not clock_moves(state.index.clock_instants, state.index.now, now):
+                photo_moved = {s for s, key in body_keys.items() if state.body_keys.get(s) != key}
+                return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
+            index = update_index(state.index, self.sources.articles, before, now)
+            if index is not None:
+                return self._plan_patched(state, index, set(before), templates, body_keys, photos)
         index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
@@ -274,6 +276,64 @@ class SiteBuilder:
         old = state.fingerprints if state else {}
         render = [p for p in index.pages if fingerprints[p.output] is None or old.get(p.output) != fingerprints[p.output]]
         return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
+
+    def _plan_patched(self, state: State, index: SiteIndex, dirty: set[str], templates: dict[str, tuple],
+                      body_keys: dict[str, str], photos: dict[str, images.ArticleImages]) -> _Plan:
+        """A structural edit followed in the index (index.update_index): look again at the pages
+        the patch made or replaced, at those that show an article whose view moved, and at the
+        lists whose other-edition links may have moved."""
+        old = state.index
+        views, moved_views = self._patched_views(state, index, dirty, body_keys)
+        sections = self._sections(index)
+        moved_langs = {lang for lang, links in sections.items() if state.sections.get(lang) != links}
+        moved_kinds = {kind for kind, key in templates.items() if state.templates.get(kind) != key}
+        # counterpart_paths: a list page that appeared or went changes the language links of its
+        # namesakes in the other editions
+        appeared = index.pages_by_path.keys() ^ old.pages_by_path.keys()
+        moved_lists = {list_name(index.pages_by_path.get(path) or old.pages_by_path[path]) for path in appeared}
+        known = old.pages_by_path
+        default = self.config.default_language.code  # a page of no edition shows the default's masthead
+        fingerprints, render = {}, []
+        for page in index.pages:
+            fingerprint = state.fingerprints.get(page.output)
+            if (fingerprint is None or known.get(page.path) is not page or page.kind in moved_kinds
+                    or (page.lang or default) in moved_langs or page.kind in WHOLE_INDEX_KINDS
+                    or list_name(page) in moved_lists):
+                fingerprint = None
+            else:
+                reads = page_reads(index, page)
+                if reads is None or not moved_views.isdisjoint(reads.views):
+                    fingerprint = None
+            if fingerprint is None:
+                fingerprint = self._fingerprint(index, page, views, sections, templates)
+                if fingerprint is None or fingerprint != state.fingerprints.get(page.output):
+                    render.append(page)
+            fingerprints[page.output] = fingerprint
+        return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
+
+    def _patched_views(self, state: State, index: SiteIndex, dirty: set[str],
+                       body_keys: dict[str, str]) -> tuple[dict[str, bytes], set[str]]:
+        """(every article's view digest, the articles whose view moved): looked at again for the
+        changed articles, their counterparts before and after, and the articles of every term
+        whose name, place or person moved (view_key shows those)."""
+        old = state.index
+        affected = {s for s in dirty if s in index.articles}
+        affected |= {s for s, key in body_keys.items() if state.body_keys.get(s) != key and s in index.articles}
+        for source in dirty:
+            affected.update(c for c in old.counterparts.get(source, ()) + index.counterparts.get(source, ())
+                            if c in index.articles)
+        for key, term in index.terms.items():
+            was = old.terms.get(key)
+            if term is not was and was is not None and term_key(was) != term_key(term):
+                affected.update(term.sources)
+        views = {s: v for s, v in state.views.items() if s in index.articles}
+        moved = set()
+        for source in affected:
+            view = digest(view_key(index, source))
+            if views.get(source) != view:
+                views[source] = view
+                moved.add(source)
+        return views, moved
 
     def _plan_same_shape(self, state: State, templates: dict[str, tuple], now: dt.datetime, body_keys: dict[str, str],
                          photos: dict[str, images.ArticleImages], photo_moved: set[str]) -> _Plan:

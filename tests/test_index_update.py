@@ -1,0 +1,66 @@
+"""index.update_index against build_index: after any edit the patched index is the index a cold
+build makes of the same articles, field by field, and whatever the edit left alone keeps its
+object (the engine finds what moved by identity)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import fields
+
+import pytest
+from test_incremental_property import START, Model, make_site
+
+from dateline.config import load_config
+from dateline.content import load_articles
+from dateline.index import build_index, update_index
+
+STEPS = 120
+
+
+def loaded_articles(config) -> dict:
+    """Every article that loads (one an edit broke is left out, as the engine leaves it out)."""
+    articles, _ = load_articles(config)
+    return {a.source: a for a in articles}
+
+
+def assert_same_index(patched, cold, step: str) -> None:
+    for field in fields(cold):
+        if field.name == "config":
+            continue
+        assert getattr(patched, field.name) == getattr(cold, field.name), f"{step}: {field.name} differs"
+    assert list(patched.articles) == list(cold.articles), f"{step}: articles in another order"
+    assert list(patched.terms) == list(cold.terms), f"{step}: terms in another order"
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_update_index_equals_build_index(tmp_path, seed):
+    rng = random.Random(seed)
+    site, model = make_site(tmp_path, rng)
+    config = load_config(site)
+    operations = [model.edit_body, model.add, model.respell, model.delete, model.rename,
+                  *[model.edit_field] * 6]
+    before_articles = loaded_articles(config)
+    index, errors = build_index(config, list(before_articles.values()), START)
+    assert not errors
+    patched_steps = 0
+    for number in range(STEPS):
+        operation = rng.choice(operations) if len(model.files) > 3 else model.add
+        operation()
+        step = f"step {number} ({operation.__name__}; seed {seed})"
+        now_articles = loaded_articles(config)
+        changed = {s: before_articles.get(s) for s in before_articles.keys() | now_articles.keys()
+                   if before_articles.get(s) != now_articles.get(s)}
+        cold, errors = build_index(config, list(now_articles.values()), START)
+        patched = update_index(index, now_articles, changed, START)
+        if errors:
+            assert patched is None, f"{step}: the patch missed {errors}"
+            continue
+        if patched is not None:
+            patched_steps += 1
+            assert_same_index(patched, cold, step)
+            old_pages = index.pages_by_path
+            for page in patched.pages:  # an unchanged page keeps its object
+                if old_pages.get(page.path) == page:
+                    assert old_pages[page.path] is page, f"{step}: {page.path} was made again"
+        index, before_articles = cold if patched is None else patched, now_articles
+    assert patched_steps > STEPS // 2  # the patch, not the fallback, is what was tested
