@@ -8,7 +8,7 @@ import random
 from dataclasses import fields
 
 import pytest
-from test_incremental_property import START, Model, make_site
+from test_incremental_property import START, make_site
 
 from dateline.config import load_config
 from dateline.content import load_articles

@@ -12,7 +12,15 @@ import pytest
 from dateline.config import load_config
 from dateline.content import load_articles
 from dateline.index import PageKind, SiteIndex, build_index
-from dateline.render import Renderer, page_context, page_reads, term_key, view_key
+from dateline.render import (
+    VIEWS_BEYOND_SOURCES,
+    Renderer,
+    page_context,
+    page_reads,
+    pages_showing_beyond_sources,
+    term_key,
+    view_key,
+)
 from dateline.scaffold import init_site
 
 NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
@@ -93,3 +101,16 @@ def test_a_term_key_leaves_out_its_article_list(index):
     term = next(t for (kind, _, _), t in index.terms.items() if kind == "tag")
     assert term_key(dataclasses.replace(term, sources=())) == term_key(term)
     assert term_key(dataclasses.replace(term, name="Other")) != term_key(term)
+
+
+def test_views_beyond_a_page_s_sources_are_declared(index):
+    """The engine skips a page whose `sources` miss every changed article unless its kind is in
+    VIEWS_BEYOND_SOURCES: for every other kind, the views read must be within `sources`."""
+    for page in index.pages:
+        reads = page_reads(index, page)
+        if reads is not None and page.kind not in VIEWS_BEYOND_SOURCES:
+            assert set(reads.views) <= set(page.sources), f"{page.path} ({page.kind}) reads beyond its sources"
+        elif reads is not None:
+            for source in index.articles:
+                shown = page.path in pages_showing_beyond_sources(index, {source})
+                assert shown == (source in reads.views), f"{page.path} ({page.kind}) and {source}"

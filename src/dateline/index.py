@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from itertools import groupby
@@ -94,11 +94,12 @@ class Page:
     number: int = 1
     count: int = 1  # pages in this paginated list
 
-    @property
-    def output(self) -> str:
-        """File path below the output folder."""
+    output: str = field(init=False, repr=False, compare=False)  # file path below the output folder
+
+    def __post_init__(self) -> None:
+        # Kept, not a property: a build looks it up for every page several times over.
         rel = self.path.lstrip("/")
-        return rel + "index.html" if rel.endswith("/") or not rel else rel
+        object.__setattr__(self, "output", rel + "index.html" if rel.endswith("/") or not rel else rel)
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ class _IndexPatch:
             return None
         correspondent_keys, by_slug, moved_people = people
         terms = self._terms(correspondent_keys, by_slug, moved_people)
-        pages = self._pages(urls, editions, terms, counterparts)
+        pages = self._pages(urls, editions, terms)
         if pages is None:
             return None
         clock_fields = {}
@@ -354,7 +355,7 @@ class _IndexPatch:
             terms[key] = old.terms[key] if old.terms.get(key) == term else term
         return dict(sorted(terms.items())) if terms.keys() != old.terms.keys() else terms
 
-    def _pages(self, urls, editions, terms, counterparts) -> tuple[Page, ...] | None:
+    def _pages(self, urls, editions, terms) -> tuple[Page, ...] | None:
         old, config, articles = self.old, self.config, self.articles
         langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
         moved_terms = {key for key in terms.keys() | old.terms.keys() if terms.get(key) is not old.terms.get(key)}
@@ -368,9 +369,12 @@ class _IndexPatch:
             if kind in TERM_KINDS:
                 return (kind, page.lang, page.key) in moved_terms
             # Notices and redirects stay: no changed article has one (update_index).
-            return kind in (PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP, PageKind.SITEMAP, PageKind.SITEMAP_INDEX)
+            return kind in (PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP)
 
-        pages = [p for p in old.pages if not replaced(p)]
+        pages, gone = [], []
+        for page in old.pages:
+            if page.kind not in (PageKind.SITEMAP, PageKind.SITEMAP_INDEX):
+                (gone if replaced(page) else pages).append(page)
         fresh = [Page(urls[s], PageKind.ARTICLE, articles[s].lang, s, (s,)) for s in self.changed if s in articles]
         for lang in langs:
             fresh += _edition_lists(config, lang, editions[lang], articles)
@@ -380,12 +384,31 @@ class _IndexPatch:
                 fresh += _paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, terms[key].sources)
         fresh += _desk_pages(articles, editions, self.now)
         known = old.pages_by_path
-        pages += [known[p.path] if known.get(p.path) == p else p for p in fresh]
-        pages += [known[p.path] if known.get(p.path) == p else p for p in _sitemaps(pages)]
+        fresh = [known[p.path] if known.get(p.path) == p else p for p in fresh]
+        pages += fresh + self._sitemaps(gone, fresh)
         pages.sort(key=lambda p: p.path)
         if any(a.path == b.path for a, b in zip(pages, pages[1:], strict=False)):
             return None  # two pages on one path: build_index names them
         return tuple(pages)
+
+    def _sitemaps(self, gone: list[Page], fresh: list[Page]) -> list[Page]:
+        """The sitemap parts again, made anew only where a page went or came (_sitemaps' rules)."""
+        old = self.old
+        parts = {p.key: set(p.sources) for p in old.pages if p.kind == PageKind.SITEMAP}
+        for page in gone:
+            if page.kind not in UNLISTED_KINDS:
+                parts.get(sitemap_part(page), set()).discard(page.path)
+        for page in fresh:
+            if page.kind not in UNLISTED_KINDS:
+                parts.setdefault(sitemap_part(page), set()).add(page.path)
+        known = old.pages_by_path
+        sitemaps = []
+        for name, paths in sorted(parts.items()):
+            if paths:
+                page = Page(sitemap_path(name), PageKind.SITEMAP, "", name, tuple(sorted(paths)))
+                sitemaps.append(known[page.path] if known.get(page.path) == page else page)
+        index = Page(SITEMAP_INDEX_PATH, PageKind.SITEMAP_INDEX, "", "", tuple(p.path for p in sitemaps))
+        return sitemaps + [known[index.path] if known.get(index.path) == index else index]
 
 
 def _aliases(articles: list[Article], urls: dict[str, str], errors: list[ContentError]) -> dict[str, str]:
@@ -447,14 +470,16 @@ def _correspondents(config: Config, articles: list[Article]) -> tuple[dict[str, 
     key_of: dict[Person, str] = {}
     # English bylines first, so the English spelling of a name wins over a Korean-only one.
     ordered = sorted(articles, key=lambda a: (a.lang != config.default_language.code, a.source))
-    emails_of_name = _emails_by_name(p for a in ordered for p in a.correspondents)
-    for person in (p for a in ordered for p in a.correspondents):
+    # Each byline as first written: a repeat of the same byline adds nothing to the merge.
+    bylines = list(dict.fromkeys(p for a in ordered for p in a.correspondents))
+    emails_of_name = _emails_by_name(bylines)
+    for person in bylines:
         staff = registry.find(email=person.email, name=person.name, local=person.local)
         email = person.email or (staff.email if staff else "") or _only_email(emails_of_name, person)
         key = email.lower() or slugify(staff.name if staff else person.name)
         record = merged.setdefault(key, {"name": "", "local": "", "email": "", "role": "", "bio": ""})
-        for field in ("name", "local", "email", "role"):
-            record[field] = record[field] or getattr(person, field)
+        for attribute in ("name", "local", "email", "role"):
+            record[attribute] = record[attribute] or getattr(person, attribute)
         if staff:
             record.update({k: getattr(staff, k) or record[k] for k in record})
         key_of[person] = key
@@ -609,13 +634,17 @@ def sitemap_part(page: Page) -> str:
     return f"{page.lang}-lists" if page.lang else "site"
 
 
+def sitemap_path(part: str) -> str:
+    return f"/sitemaps/{part}.xml"
+
+
 def _sitemaps(pages: list[Page]) -> list[Page]:
     """One sitemap page per part, listing its pages by path (in `sources`), and the index naming them."""
     parts: dict[str, list[str]] = defaultdict(list)
     for page in pages:
         if page.kind not in UNLISTED_KINDS:
             parts[sitemap_part(page)].append(page.path)
-    sitemaps = [Page(f"/sitemaps/{name}.xml", PageKind.SITEMAP, "", name, tuple(sorted(paths)))
+    sitemaps = [Page(sitemap_path(name), PageKind.SITEMAP, "", name, tuple(sorted(paths)))
                 for name, paths in sorted(parts.items())]
     index = Page(SITEMAP_INDEX_PATH, PageKind.SITEMAP_INDEX, "", "", tuple(p.path for p in sitemaps))
     return sitemaps + [index]

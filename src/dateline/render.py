@@ -23,7 +23,7 @@ from dateline.config import Config
 from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
-from dateline.index import Page, PageKind, SiteIndex, Term
+from dateline.index import Page, PageKind, SiteIndex, Term, sitemap_part, sitemap_path
 from dateline.typography import smarten
 from dateline.views import (
     ArticleView,
@@ -774,6 +774,20 @@ def view_key(index: SiteIndex, source: str) -> tuple:
 # lists: the root shows each edition's latest, the archive counts every month. (The list pages'
 # language links, counterpart_paths, move when a namesake list appears or goes: list_name.)
 WHOLE_INDEX_KINDS = (PageKind.ROOT, PageKind.ARCHIVE)
+# Kinds whose views are not among the articles their Page record lists (`sources`): the root
+# shows each edition's latest; a sitemap part lists pages by path. For every other kind, a page
+# whose sources miss an article does not show it.
+VIEWS_BEYOND_SOURCES = (PageKind.ROOT, PageKind.SITEMAP)
+
+
+def pages_showing_beyond_sources(index: SiteIndex, sources: set[str]) -> set[str]:
+    """Paths of the pages of VIEWS_BEYOND_SOURCES kinds that show one of `sources`: the root when
+    one is among an edition's latest, and the sitemap parts that list their article pages."""
+    pages = index.pages_by_path
+    paths = {sitemap_path(sitemap_part(pages[index.urls[s]])) for s in sources if s in index.urls}
+    if any(s in sources for edition in index.editions.values() for s in edition[:ROOT_LATEST]):
+        paths.add("/")
+    return paths
 
 
 def page_reads(index: SiteIndex, page: Page) -> Reads | None:

@@ -42,7 +42,18 @@ from dateline.config import Config
 from dateline.content import Article, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
 from dateline.index import Page, SiteIndex, build_index, update_index
-from dateline.render import THEME_DIR, WHOLE_INDEX_KINDS, Renderer, list_name, make_environment, page_reads, term_key, view_key
+from dateline.render import (
+    THEME_DIR,
+    VIEWS_BEYOND_SOURCES,
+    WHOLE_INDEX_KINDS,
+    Renderer,
+    list_name,
+    make_environment,
+    page_reads,
+    pages_showing_beyond_sources,
+    term_key,
+    view_key,
+)
 from dateline.write import Changes, OutputError, OutputTransaction, file_signature, locked, recover, static_files
 
 # The Article fields build_index reads; an edit to any other field keeps the index's shape.
@@ -145,6 +156,7 @@ class SiteBuilder:
         self.state: State | None = None
         self.sources = SourceFiles(config)
         self._loaded = False  # self.state/self.sources hold what the last build left
+        self._no_photos: dict[str, Article] = {}  # source -> the article object found to show no photo
 
     def clock(self) -> dt.datetime:
         return self.now or current_time(self.config)
@@ -230,7 +242,7 @@ class SiteBuilder:
         so a repainted photo is noticed whatever the watcher saw), and the bodies the store lacks
         converted (re-reading the file when the article is kept lean)."""
         config, articles = self.config, self.sources.articles
-        plans = {s: images.plan_article_images(config, a) for s, a in articles.items()}
+        plans = {s: self._photo_plan(s, a) for s, a in articles.items()}
         errors = [e for plan in plans.values() for e in plan.errors]
         if errors:
             raise BuildFailed(errors)
@@ -248,6 +260,19 @@ class SiteBuilder:
             if source in articles:
                 self.sources.keep_lean(source, workers.lean(articles[source]))
         return keys, plans
+
+    def _photo_plan(self, source: str, article: Article) -> images.ArticleImages:
+        """images.plan_article_images, kept for an unchanged article that shows no photo (one
+        that does is planned again: its photo files may have been repainted)."""
+        kept = self._no_photos.get(source)
+        if kept is article:
+            return images.NO_IMAGES
+        plan = images.plan_article_images(self.config, article)
+        if plan is images.NO_IMAGES:
+            self._no_photos[source] = article
+        else:
+            self._no_photos.pop(source, None)
+        return plan
 
     # ---- planning ----------------------------------------------------------------------------
 
@@ -292,6 +317,7 @@ class SiteBuilder:
         appeared = index.pages_by_path.keys() ^ old.pages_by_path.keys()
         moved_lists = {list_name(index.pages_by_path.get(path) or old.pages_by_path[path]) for path in appeared}
         known = old.pages_by_path
+        beyond = pages_showing_beyond_sources(index, moved_views)
         default = self.config.default_language.code  # a page of no edition shows the default's masthead
         fingerprints, render = {}, []
         for page in index.pages:
@@ -300,10 +326,8 @@ class SiteBuilder:
                     or (page.lang or default) in moved_langs or page.kind in WHOLE_INDEX_KINDS
                     or list_name(page) in moved_lists):
                 fingerprint = None
-            else:
-                reads = page_reads(index, page)
-                if reads is None or not moved_views.isdisjoint(reads.views):
-                    fingerprint = None
+            elif _shows(page, moved_views, beyond):
+                fingerprint = None
             if fingerprint is None:
                 fingerprint = self._fingerprint(index, page, views, sections, templates)
                 if fingerprint is None or fingerprint != state.fingerprints.get(page.output):
@@ -353,12 +377,11 @@ class SiteBuilder:
         moved_kinds = {kind for kind, key in templates.items() if state.templates.get(kind) != key}
         fingerprints = dict(state.fingerprints)
         render = []
+        beyond = pages_showing_beyond_sources(index, affected)
         for page in index.pages:
             old = fingerprints.get(page.output)
-            if old is not None and page.kind not in moved_kinds:
-                reads = page_reads(index, page)
-                if reads is None or not affected.intersection(reads.views):
-                    continue
+            if old is not None and page.kind not in moved_kinds and not _shows(page, affected, beyond):
+                continue
             fingerprints[page.output] = fp = self._fingerprint(index, page, views, state.sections, templates)
             if fp is None or fp != old:
                 render.append(page)
@@ -497,6 +520,11 @@ def _last_read(state: State, source: str) -> Article | None:
 
 def _plain(record) -> tuple:
     return tuple(record.__dict__.values())
+
+
+def _shows(page: Page, sources: set[str], beyond: set[str]) -> bool:
+    """Whether a page shows one of `sources` (`beyond`: render.pages_showing_beyond_sources of them)."""
+    return page.path in beyond if page.kind in VIEWS_BEYOND_SOURCES else not sources.isdisjoint(page.sources)
 
 
 def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:

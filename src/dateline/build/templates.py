@@ -16,6 +16,10 @@ from jinja2 import meta
 
 from dateline.render import TEMPLATE_FOR
 
+# Template text digest -> the names it references: parsing is most of the cost of a key, and
+# the dev server asks again after every edit.
+_REFERENCES: dict[str, tuple[str, ...] | None] = {}
+
 
 class _Sources:
     """Template name -> (file, digest, names it references, or None when dynamic), each read once."""
@@ -35,11 +39,16 @@ class _Sources:
         except jinja2.TemplateNotFound:
             return None
         digest = hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()
+        if digest not in _REFERENCES:
+            _REFERENCES[digest] = self._references(name, source, filename)
+        return (filename, digest, _REFERENCES[digest])
+
+    def _references(self, name: str, source: str, filename: str | None) -> tuple[str, ...] | None:
         try:
             refs = list(meta.find_referenced_templates(self.env.parse(source, name, filename)))
         except jinja2.TemplateSyntaxError:
-            return (filename, digest, ())  # the digest is the key; rendering reports the error
-        return (filename, digest, None if None in refs else tuple(sorted(set(refs))))
+            return ()  # the digest is the key; rendering reports the error
+        return None if None in refs else tuple(sorted(set(refs)))
 
     def everything(self) -> tuple:
         return tuple((name, self.get(name)) for name in sorted(self.env.list_templates()))
