@@ -14,8 +14,8 @@ For each corpus size (../shared/bench/gen_corpus.py, the same articles in each t
   its state in memory): see serve_latency.py for what a reader of the page sees.
 
 Each build is a new process; wall time, CPU time (user + system of the process and its workers)
-and peak memory of all its processes together (the sum of their resident sets, sampled every
-20 ms from /proc) are printed as a Markdown table.
+and peak memory of all its processes together (the sums of their resident sets and of their
+proportional sets, PSS, sampled every 50 ms from /proc) are printed as a Markdown table.
 """
 
 from __future__ import annotations
@@ -48,9 +48,13 @@ def make_corpus(stories: int, fmt: str, root: Path) -> Path:
     return site
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
-    total, pending = 0, [pid]
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(resident bytes, proportional bytes) of a process and all its descendants. Forked workers
+    share their parent's pages until they write them: the sum of resident sets counts a shared
+    page once per process, the sum of proportional sets (PSS) once in all, which is what the
+    processes together take from the machine."""
+    rss = pss = 0
+    pending = [pid]
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -64,24 +68,31 @@ def tree_rss(pid: int) -> int:
         current = pending.pop()
         pending.extend(children.get(current, ()))
         try:
-            with open(f"/proc/{current}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/smaps_rollup", "rb") as handle:
+                for line in handle:
+                    if line.startswith((b"Rss:", b"Pss:")):
+                        value = int(line.split()[1]) * 1024
+                        if line.startswith(b"Rss:"):
+                            rss += value
+                        else:
+                            pss += value
         except (OSError, ValueError, IndexError):
             continue
-    return total
+    return rss, pss
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak MiB of the whole process tree)."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float, float]:
+    """(wall seconds, CPU seconds, peak MiB of the process tree's resident sets, and of their PSS)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(process.pid))
-            done.wait(0.02)
+            rss, pss = tree_memory(process.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -91,7 +102,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
     wall = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, peak[0] / 2**20
+    return wall, usage.ru_utime + usage.ru_stime, peak[0] / 2**20, peak[1] / 2**20
 
 
 def first_article(site: Path, suffix: str = ".md") -> Path:
@@ -178,15 +189,15 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dateline-bench")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    print("| stories | tool | build | wall s | CPU s | peak MiB (all processes) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| stories | tool | build | wall s | CPU s | peak MiB, resident sets | peak MiB, PSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for stories in args.stories:
         for tool in args.tools:
-            for name, (wall, cpu, peak) in run(tool, stories, args.workdir).items():
-                print(f"| {stories:,} | {tool} | {name} | {wall:.2f} | {cpu:.1f} | {peak:.0f} |", flush=True)
+            for name, (wall, cpu, rss, pss) in run(tool, stories, args.workdir).items():
+                print(f"| {stories:,} | {tool} | {name} | {wall:.2f} | {cpu:.1f} | {rss:.0f} | {pss:.0f} |", flush=True)
         if "dateline" in args.tools:
             for name, seconds in serve_engine(stories, args.workdir).items():
-                print(f"| {stories:,} | dateline serve (in memory) | {name} | {seconds:.2f} | | |", flush=True)
+                print(f"| {stories:,} | dateline serve (in memory) | {name} | {seconds:.2f} | | | |", flush=True)
 
 
 if __name__ == "__main__":
