@@ -250,7 +250,7 @@ class _IndexPatch:
         if pages is None:
             return None
         clock_fields = {}
-        if any(_clock_fields(was) != _clock_fields(new) for was, new in self.changed.values()):
+        if self._clock_moved():
             candidates = sorted((a for a in self.loaded.values() if self.config.drafts or not a.draft), key=lambda a: a.source)
             clock_fields = {"next_change": clock.next_change(candidates, self.now),
                             "clock_instants": clock.clock_instants(candidates)}
@@ -258,6 +258,10 @@ class _IndexPatch:
         return replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
                        correspondent_keys=correspondent_keys, pages=pages, now=self.now, drafts_left_out=drafts,
                        **clock_fields)
+
+    def _clock_moved(self) -> bool:
+        """Whether a changed article's times moved (or it came or went): what the clock reads."""
+        return any(_clock_fields(was) != _clock_fields(new) for was, new in self.changed.values())
 
     def _urls(self) -> dict[str, str] | None:
         """Article URLs; None if a changed article's URL is taken (build_index names the clash)."""
@@ -368,8 +372,9 @@ class _IndexPatch:
                 return page.lang in langs
             if kind in TERM_KINDS:
                 return (kind, page.lang, page.key) in moved_terms
-            # Notices and redirects stay: no changed article has one (update_index).
-            return kind in (PageKind.CORRECTIONS, PageKind.NEWS_SITEMAP)
+            # Notices and redirects stay: no changed article has one (update_index); the news
+            # sitemap stays unless a changed article's time moved or it came or went.
+            return kind == PageKind.CORRECTIONS or (kind == PageKind.NEWS_SITEMAP and self._clock_moved())
 
         pages, gone = [], []
         for page in old.pages:
@@ -382,7 +387,7 @@ class _IndexPatch:
             if key in terms:
                 kind, lang, slug = key
                 fresh += _paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, terms[key].sources)
-        fresh += _desk_pages(articles, editions, self.now)
+        fresh += _desk_pages(articles, editions, self.now if self._clock_moved() else None)
         known = old.pages_by_path
         fresh = [known[p.path] if known.get(p.path) == p else p for p in fresh]
         pages += fresh + self._sitemaps(gone, fresh)
@@ -615,12 +620,15 @@ def _clock_pages(config, articles, editions, notices, aliases, redirects, now) -
 
 
 def _desk_pages(articles, editions, now) -> list[Page]:
-    """Each edition's corrections page and the news sitemap: what the desk changes day to day."""
+    """Each edition's corrections page and (unless `now` is None) the news sitemap: what the desk
+    changes day to day."""
     pages = []
     for lang, sources in editions.items():
         corrected = sorted((s for s in sources if articles[s].corrections),
                            key=lambda s: (-articles[s].corrections[-1].at.timestamp(), s))
         pages.append(Page(f"/{lang}/corrections/", PageKind.CORRECTIONS, lang, "", tuple(corrected)))
+    if now is None:
+        return pages
     recent = sorted((a for a in articles.values() if clock.in_news_window(a, now)), key=newest_first)
     pages.append(Page("/sitemap-news.xml", PageKind.NEWS_SITEMAP, "", "", tuple(a.source for a in recent[:clock.NEWS_LIMIT])))
     return pages
@@ -628,10 +636,11 @@ def _desk_pages(articles, editions, now) -> list[Page]:
 
 def sitemap_part(page: Page) -> str:
     """The sitemap part that lists a page: its edition's month for articles and monthly archives
-    (so an edit rewrites one small file), the edition's list pages, or the site's own pages."""
+    (so an edit rewrites one small file), the edition's list pages of its kind ("en-tag": a new
+    tag rewrites the tag pages' part only), or the site's own pages."""
     if page.kind in (PageKind.ARTICLE, PageKind.MONTH):
         return f"{page.lang}-{page.path.split('/')[2]}-{page.path.split('/')[3]}"
-    return f"{page.lang}-lists" if page.lang else "site"
+    return f"{page.lang}-{page.kind}" if page.lang else "site"
 
 
 def sitemap_path(part: str) -> str:

@@ -17,10 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import jinja2
 
 from dateline import images, search
 from dateline.build import workers
@@ -28,6 +31,7 @@ from dateline.build.bodystore import Bodies, BodyStore, Summaries, body_key, cac
 from dateline.build.cluster import check_cluster, render_on_cluster
 from dateline.build.sources import SourceFiles, signature
 from dateline.build.state import (
+    CODE,
     State,
     forget_state,
     load_state,
@@ -36,7 +40,7 @@ from dateline.build.state import (
     stamp,
     temporary_state_file,
 )
-from dateline.build.templates import template_keys
+from dateline.build.templates import known_references, remember_references, template_keys
 from dateline.clock import clock_moves, current_time
 from dateline.config import Config
 from dateline.content import Article, load_article, load_articles
@@ -152,11 +156,27 @@ class SiteBuilder:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.persist = persist  # save the state for the next process (build) or keep it in memory only (serve)
         self.store = BodyStore.for_site(config)
-        self.env = make_environment(config)
+        self.env = self._environment()
         self.state: State | None = None
         self.sources = SourceFiles(config)
         self._loaded = False  # self.state/self.sources hold what the last build left
         self._no_photos: dict[str, Article] = {}  # source -> the article object found to show no photo
+
+    def _environment(self) -> jinja2.Environment:
+        """The templates' environment, its compiled templates kept in the cache folder: a build in a
+        new process loads them instead of compiling every template again. The folder is this
+        version's (CODE): the environment's settings, which Jinja's keys leave out, are code."""
+        env = make_environment(self.config)
+        folder = cache_dir(self.config) / "templates"
+        try:
+            for other in folder.glob("*") if folder.is_dir() else ():
+                if other.name != CODE:
+                    shutil.rmtree(other, ignore_errors=True)
+            (folder / CODE).mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return env  # a read-only cache folder: compile in memory
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / CODE))
+        return env
 
     def clock(self) -> dt.datetime:
         return self.now or current_time(self.config)
@@ -190,6 +210,7 @@ class SiteBuilder:
             self.state = state
             self.sources = SourceFiles(self.config)
             if state is not None:
+                remember_references(state.template_references)
                 self.sources.files = dict(state.files)
                 self.sources.articles = {s: f.article for s, f in state.files.items() if f.article is not None}
             self._loaded = True
@@ -280,7 +301,7 @@ class SiteBuilder:
               photos: dict[str, images.ArticleImages]) -> _Plan:
         config = self.config
         if (change is not None and change.templates) or state is None:
-            self.env = make_environment(config)
+            self.env = self._environment()
         templates = template_keys(self.env)
         now = self.clock()
         if state is not None:
@@ -324,7 +345,7 @@ class SiteBuilder:
             fingerprint = state.fingerprints.get(page.output)
             if (fingerprint is None or known.get(page.path) is not page or page.kind in moved_kinds
                     or (page.lang or default) in moved_langs or page.kind in WHOLE_INDEX_KINDS
-                    or list_name(page) in moved_lists):
+                    or (moved_lists and list_name(page) in moved_lists)):
                 fingerprint = None
             elif _shows(page, moved_views, beyond):
                 fingerprint = None
@@ -431,7 +452,8 @@ class SiteBuilder:
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
                               sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,
-                              outputs=self._signatures(state, outputs, staged, txn))
+                              outputs=self._signatures(state, outputs, staged, txn),
+                              template_references=known_references())
             extra = {}
             if self.persist:
                 tmp = temporary_state_file(config, new_state)

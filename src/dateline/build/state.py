@@ -56,6 +56,7 @@ class State:
     assets: dict[str, tuple]  # static output -> (source file, its stat signature)
     outputs: dict[str, tuple | None] = field(default_factory=dict)  # output file -> signature as written
     body_keys: dict[str, str] = field(default_factory=dict)  # source -> what its body is stored under
+    template_references: dict[str, tuple | None] = field(default_factory=dict)  # templates.known_references
 
 
 def stamp(config: Config) -> tuple:

@@ -78,6 +78,16 @@ def kind_key(sources: _Sources, candidates: list[str]) -> tuple:
     return tuple(key)
 
 
+def known_references() -> dict[str, tuple[str, ...] | None]:
+    """What templates referenced, by text digest: saved with the build's state."""
+    return dict(_REFERENCES)
+
+
+def remember_references(references: dict[str, tuple[str, ...] | None]) -> None:
+    """Take what an earlier process found (a text's digest decides, so it cannot be stale)."""
+    _REFERENCES.update(references)
+
+
 def template_keys(env: jinja2.Environment) -> dict[str, tuple]:
     sources = _Sources(env)
     return {kind: kind_key(sources, names) for kind, names in TEMPLATE_FOR.items()}
