@@ -246,6 +246,11 @@ def test_a_quote_closing_inside_an_element_keeps_its_particle(markdown, kept):
     assert kept in render_markdown(markdown)
 
 
+def test_a_long_quoted_element_is_not_made_one_unbreakable_line():
+    html = render_markdown("그는 *“이것은 아주 긴 인용 문장입니다”*이라고 말했다.")
+    assert "nobreak" not in html  # on a phone it would run off the screen
+
+
 def test_quotes_in_attributes_and_code_are_left_alone():
     html = render_markdown('![“함정”이라고](a.png) `“코드”이라`\n\n```\n“코드”이라\n```')
     assert 'alt="“함정”이라고"' in html and "nobreak" not in html
@@ -314,7 +319,8 @@ def test_share_image_per_site_and_per_edition(make_site, build_site, tmp_path):
     ('share_image = "/missing.png"', {}, "share_image '/missing.png': no such file in static/"),
     ('share_image = "/logo.svg"', {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"},
      "share_image '/logo.svg': could not be read as a PNG or JPEG (not an image)"),
-    ('share_image = "/card.gif"', {"card.gif": "gif"}, "share_image '/card.gif': is a GIF image; share cards show only PNG or JPEG"),
+    ('share_image = "/card.gif"', {"card.gif": "gif"},
+     "share_image '/card.gif': is a GIF image; share cards show only PNG or JPEG"),
     ('share_image = "/card.png"', {"card.png": "truncated"}, "share_image '/card.png': could not be read as a PNG or JPEG"),
     ('share_image = "https://cdn.example/card.png"', {}, "share_image must be a path in static/"),
     ('share_image = "../secret.png"', {}, "share_image '/../secret.png': must name a file in static/, not outside it"),

@@ -125,10 +125,11 @@ def render_markdown(text: str, images: ArticleImages = NO_IMAGES) -> str:
 # 15.1 allows a break after a closing quote between East Asian letters). The quote may close inside
 # an inline element (`<em>“함정”</em>이라고`): the run is the whole word, tags and all, and whatever
 # elements it opens or closes are taken in whole, since the nowrap span must hold both characters
-# (CSS breaks by the white-space of their nearest common ancestor; dateline.css lets the text inside
-# those elements wrap again).
+# (and Chromium breaks after an element that wraps, whatever holds it: the element goes unbroken).
+# An element of several words is kept whole only while it fits a phone's line.
 CLOSING_QUOTE = r"[\u201d\u2019\u300d\u300f)]"
 INLINE = r"(?:em|strong|a|span|b|i)"
+LONGEST_UNBROKEN = 16  # characters a 390 px phone's column holds on one line at the body's size, with room
 INLINE_TAG = re.compile(rf"<(/?)({INLINE})\b[^>]*>", re.I)
 QUOTE_PARTICLE = re.compile(rf"{CLOSING_QUOTE}(?:</{INLINE}>)*[\uac00-\ud7a3]", re.I)  # the fast path's test
 # The body, piece by piece: verbatim elements and comments whole, a run that ends in a quote and its
@@ -151,6 +152,9 @@ def keep_quotes_with_particles(html: str) -> str:
         if span is None:
             continue
         start, end = span
+        words = Markup(html[start:end]).striptags()
+        if " " in words and len(words) > LONGEST_UNBROKEN:
+            continue
         out += [html[done:start], '<span class="nobreak">', html[start:end], "</span>"]
         done = end
     out.append(html[done:])
