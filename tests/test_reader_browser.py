@@ -39,6 +39,7 @@ def test_reader_pages_in_both_editions_widths_and_schemes(base_url):  # noqa: F8
                             check_quotes_keep_their_particles(page)
                         page.goto(f"{base_url}{lang}/section/{'world' if lang == 'en' else '국제'}/")
                         page.screenshot(path=str(ARTIFACTS / f"reader-section-{lang}-{width}-{scheme}.png"))
+                        check_card_separators(page, wraps=width == "phone" and lang == "en")
                         if width == "phone":
                             check_section_bar(page)
                     context.close()
@@ -101,3 +102,21 @@ def check_quotes_keep_their_particles(page) -> None:
     unkept = paragraphs.evaluate_all(BREAKS_AFTER_QUOTE)
     assert all(unkept), dict(zip(QUOTED, unkept, strict=True))
     paragraphs.evaluate_all("ps => ps.forEach(p => p.remove())")
+
+
+def check_card_separators(page, wraps: bool) -> None:
+    """A card's meta line (byline · dateline · time · other edition) wraps without a lone "·": each
+    item's separator comes before it, and the one of an item that starts a line lies past the
+    clipping edge."""
+    items = page.evaluate("""() => [...document.querySelectorAll('.card-meta')].flatMap(meta => {
+        const edge = meta.getBoundingClientRect().left, items = [...meta.children];
+        return items.map((item, i) => {
+            const box = item.getBoundingClientRect();
+            const startsLine = i === 0 || items[i - 1].getBoundingClientRect().top < box.top - 2;
+            return [item.textContent.trim(), i, startsLine, box.left < edge,
+                    getComputedStyle(item, '::before').content.startsWith('"·"')];
+        });
+    })""")
+    assert items and (not wraps or any(i > 0 and starts for _, i, starts, _, _ in items))  # a meta line wraps here
+    for text, _, starts_line, clipped, separated in items:
+        assert separated and clipped == starts_line, (text, starts_line, clipped)
