@@ -185,7 +185,8 @@ def test_archive_lists_years_and_months_with_counts_and_the_footer_links_it(out)
     soup = page(out, "/en/archive/")
     months = [(a.get_text(), a["href"], a.find_next_sibling(class_="count").get_text())
               for a in soup.select(".archive-months a")]
-    assert months == [("May 2024", "/en/2024/05/", "3"), ("April 2024", "/en/2024/04/", "7")]
+    assert months == [("May 2024", "/en/2024/05/", "3 stories"), ("April 2024", "/en/2024/04/", "7 stories")]
+    assert page(out, "/ko/archive/").select_one(".archive-months .count").get_text() == "기사 3건"
     for path, count in (("/en/2024/05/", 3), ("/en/2024/04/", 7)):
         assert len(page(out, path).select(".river .card")) == count
     assert page(out, "/ko/").select_one('.site-footer a[href="/ko/archive/"]').get_text() == "지난 기사"

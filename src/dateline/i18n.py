@@ -47,6 +47,7 @@ STRINGS = {
         "external": "on another site",
         "copyright": "© {publisher}. All rights reserved.",
         "more_in": "More in {name}",
+        "story_count": ("{count} story", "{count} stories"),  # one, more
         # Each listing page's description (meta, og:description, JSON-LD): {title} is the edition's.
         "describe": {
             "section": "{name} news from {title}",
@@ -134,6 +135,7 @@ STRINGS = {
         "external": "외부 사이트",
         "copyright": "© {publisher}. 무단 전재 및 재배포 금지.",
         "more_in": "{name} 기사 더 보기",
+        "story_count": ("기사 {count}건", "기사 {count}건"),
         "describe": {
             "section": "{title} {name} 뉴스",
             "tag": "{title}의 ‘{name}’ 관련 기사",

@@ -729,6 +729,11 @@ def archive_months(index: SiteIndex, lang: str) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(months, reverse=True))
 
 
+def _story_count(count: int, t: dict) -> str:
+    """"3 stories", "1 story", "기사 3건": a count a reader can read without the column's heading."""
+    return t["story_count"][count != 1].format(count=count)
+
+
 def _archive_context(r: Renderer, page: Page) -> dict:
     """The edition's years, newest first, each with its months and how many articles each holds."""
     t = strings(page.lang)
@@ -737,8 +742,12 @@ def _archive_context(r: Renderer, page: Page) -> dict:
     for key, count in archive_months(r.index, page.lang):
         year, month = key.split("/")
         years.setdefault(year, []).append({"name": format_month(int(year), int(month), page.lang, locale),
-                                           "url": r.link(f"/{page.lang}/{key}/"), "count": count})
-    archive = [{"year": year, "months": months, "count": sum(m["count"] for m in months)} for year, months in years.items()]
+                                           "url": r.link(f"/{page.lang}/{key}/"), "count": count,
+                                           "count_text": _story_count(count, t)})
+    archive = []
+    for year, months in years.items():
+        total = sum(m["count"] for m in months)
+        archive.append({"year": year, "months": months, "count": total, "count_text": _story_count(total, t)})
     url = r.absolute(page.path)
     description = t["describe"]["archive"].format(title=r.config.language(page.lang).title)
     return {"title": t["archive"], "heading": t["archive"], "years": archive, "description": description,
