@@ -247,9 +247,12 @@ def test_a_quote_closing_inside_an_element_keeps_its_particle(markdown, kept):
     assert kept in render_markdown(markdown)
 
 
-def test_a_long_quoted_element_is_not_made_one_unbreakable_line():
-    html = render_markdown("그는 *“이것은 아주 긴 인용 문장입니다”*이라고 말했다.")
-    assert "nobreak" not in html  # on a phone it would run off the screen
+def test_a_long_quoted_element_keeps_only_its_last_word_with_the_particle():
+    html = render_markdown("그는 *“이것은 아주 긴 인용 문장입니다”*이라고 말했다.")  # unbroken, it would run off a phone
+    assert '<em>“이것은 아주 긴 인용 </em><span class="nobreak"><em>문장입니다”</em>이라고</span>' in html
+    quote = "“이것은 아주 긴 인용 문장입니다”"
+    for whole in (f"[{quote}](https://example.com/)이라고", f"<span id='q'>{quote}</span>이라고"):
+        assert "nobreak" not in render_markdown(whole)  # a link or an id is not doubled
 
 
 def test_quotes_in_attributes_and_code_are_left_alone():

@@ -14,7 +14,8 @@ from dateline.bodies import render_markdown
 pytestmark = pytest.mark.browser
 # Quotations that close inside an inline element, or around one, before their particle.
 QUOTED = ["그는 *“함정”*이라고 말했다.", "그는 “**함정**”이라고 말했다.", "그는 *“긴 인용 문장”*이라고 말했다.",
-          "그는 [“함정”](https://example.com/)이라고 말했다.", "하마스는 “위험한 함정”이라고 말했다."]
+          "그는 [“함정”](https://example.com/)이라고 말했다.", "하마스는 “위험한 함정”이라고 말했다.",
+          "그는 *“이것은 아주 긴 인용 문장입니다”*이라고 말했다."]
 ARTICLE = "2024/05/03/israel-hamas-ceasefire-stalemate/"
 WIDTHS = {"phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
           "desktop": {"viewport": {"width": 1280, "height": 900}}}

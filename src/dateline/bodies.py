@@ -126,10 +126,14 @@ def render_markdown(text: str, images: ArticleImages = NO_IMAGES) -> str:
 # an inline element (`<em>“함정”</em>이라고`): the run is the whole word, tags and all, and whatever
 # elements it opens or closes are taken in whole, since the nowrap span must hold both characters
 # (and Chromium breaks after an element that wraps, whatever holds it: the element goes unbroken).
-# An element of several words is kept whole only while it fits a phone's line.
+# An element of several words is kept whole only while it fits a phone's line; a longer one is split
+# before its last word, which alone stays with the particle: `<em>“… </em><span…><em>함정”</em>이라고</span>`.
 CLOSING_QUOTE = r"[\u201d\u2019\u300d\u300f)]"
 INLINE = r"(?:em|strong|a|span|b|i)"
 LONGEST_UNBROKEN = 16  # characters a 390 px phone's column holds on one line at the body's size, with room
+# One element of plain text and the particle after it: what can be split before its last word (a link
+# cannot: it would become two; nor an element with an id, which would be doubled).
+SPLITTABLE = re.compile(r"(<(em|strong|b|i|span)\b(?![^>]*\bid=)[^>]*>)([^<]*\s)([^<\s]+</\2>[^<]*)", re.I)
 INLINE_TAG = re.compile(rf"<(/?)({INLINE})\b[^>]*>", re.I)
 QUOTE_PARTICLE = re.compile(rf"{CLOSING_QUOTE}(?:</{INLINE}>)*[\uac00-\ud7a3]", re.I)  # the fast path's test
 # The body, piece by piece: verbatim elements and comments whole, a run that ends in a quote and its
@@ -152,10 +156,16 @@ def keep_quotes_with_particles(html: str) -> str:
         if span is None:
             continue
         start, end = span
-        words = Markup(html[start:end]).striptags()
+        kept, words = html[start:end], Markup(html[start:end]).striptags()
         if " " in words and len(words) > LONGEST_UNBROKEN:
-            continue
-        out += [html[done:start], '<span class="nobreak">', html[start:end], "</span>"]
+            split = SPLITTABLE.fullmatch(kept)
+            if split is None:
+                continue
+            opening, name, head, tail = split.groups()
+            out += [html[done:start], opening, head, f"</{name}>"]
+            start = done = end  # the element's head is out; its last word and the particle follow
+            kept = opening + tail
+        out += [html[done:start], '<span class="nobreak">', kept, "</span>"]
         done = end
     out.append(html[done:])
     return "".join(out)
