@@ -136,11 +136,14 @@ LONGEST_UNBROKEN = 16  # characters a 390 px phone's column holds on one line at
 SPLITTABLE = re.compile(r"(<(em|strong|b|i|span)\b(?![^>]*\bid=)[^>]*>)([^<]*\s)([^<\s]+</\2>[^<]*)", re.I)
 INLINE_TAG = re.compile(rf"<(/?)({INLINE})\b[^>]*>", re.I)
 QUOTE_PARTICLE = re.compile(rf"{CLOSING_QUOTE}(?:</{INLINE}>)*[\uac00-\ud7a3]", re.I)  # the fast path's test
-# The body, piece by piece: verbatim elements and comments whole, a run that ends in a quote and its
-# particle, any other tag, a word, a space. Tags are taken whole, so a run never starts inside one.
+# The body, piece by piece: stretches without a closing quote or an inline or verbatim tag, up to a
+# space (most of a body, passed over at once); verbatim elements and comments whole; a run that ends
+# in a quote and its particle (of at most 40 characters and tags, so that a long word of many tags
+# costs linear time); any other tag, word or space. Tags are taken whole, so a run never starts inside one.
 QUOTE_PARTICLE_SCAN = re.compile(
-    rf"(?P<verbatim><(code|pre|script|style)\b[^>]*>.*?</\2\s*>|<!--.*?-->)"
-    rf"|(?P<run>(?:[^\s<>]|</?{INLINE}\b[^>]*>)*?{CLOSING_QUOTE}(?:</{INLINE}>)*[\uac00-\ud7a3]+)"
+    rf"(?:[^<\u201d\u2019\u300d\u300f)]|<(?!/?{INLINE}\b|(?:code|pre|script|style)\b|!--)[^>]*>)+(?=\s)"
+    rf"|(?P<verbatim><(code|pre|script|style)\b[^>]*>.*?</\2\s*>|<!--.*?-->)"
+    rf"|(?P<run>(?:[^\s<>]|</?{INLINE}\b[^>]*>){{0,40}}?{CLOSING_QUOTE}(?:</{INLINE}>)*[\uac00-\ud7a3]+)"
     r"|<[^>]*>|[^\s<]+|\s+",
     re.S | re.I)
 
@@ -156,7 +159,8 @@ def keep_quotes_with_particles(html: str) -> str:
         if span is None:
             continue
         start, end = span
-        kept, words = html[start:end], Markup(html[start:end]).striptags()
+        kept = html[start:end]
+        words = Markup(kept).striptags() if len(kept) > LONGEST_UNBROKEN else kept
         if " " in words and len(words) > LONGEST_UNBROKEN:
             split = SPLITTABLE.fullmatch(kept)
             if split is None:
