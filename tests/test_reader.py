@@ -351,6 +351,23 @@ def test_a_bad_share_image_is_an_error_at_its_line(make_site, build_site, run_cl
     assert (out / "en" / "index.html").read_bytes() == before  # nothing lost
 
 
+def test_serve_reads_the_config_again_when_a_share_image_is_saved(make_site, tmp_path):
+    from PIL import Image
+
+    from dateline.build import Change
+    from dateline.config import load_config
+    from dateline.serve.devsite import changes_a_share_image
+
+    Image.new("RGB", (600, 315)).save(tmp_path / "card.png")
+    card = (tmp_path / "card.png").read_bytes()
+    site = make_site({}, extra_config='share_image = "brand/card.png"', static={"brand/card.png": card})
+    config = load_config(site)
+    assert (config.share_image.width, config.share_image.height) == (600, 315)
+    saved = [config.static_dir / "brand" / "card.png", config.static_dir / "brand" / "other.png"]
+    assert changes_a_share_image(config, Change(static=frozenset(saved)))
+    assert not changes_a_share_image(config, Change(static=frozenset(saved[1:])))
+
+
 # ---- listing pages' descriptions ------------------------------------------------------------
 
 
