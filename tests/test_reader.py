@@ -185,7 +185,8 @@ def test_archive_lists_years_and_months_with_counts_and_the_footer_links_it(out)
     soup = page(out, "/en/archive/")
     months = [(a.get_text(), a["href"], a.find_next_sibling(class_="count").get_text())
               for a in soup.select(".archive-months a")]
-    assert months == [("May 2024", "/en/2024/05/", "3"), ("April 2024", "/en/2024/04/", "7")]
+    assert months == [("May 2024", "/en/2024/05/", "3 stories"), ("April 2024", "/en/2024/04/", "7 stories")]
+    assert page(out, "/ko/archive/").select_one(".archive-months .count").get_text() == "기사 3건"
     for path, count in (("/en/2024/05/", 3), ("/en/2024/04/", 7)):
         assert len(page(out, path).select(".river .card")) == count
     assert page(out, "/ko/").select_one('.site-footer a[href="/ko/archive/"]').get_text() == "지난 기사"
@@ -232,3 +233,163 @@ def test_abbreviations_do_not_end_a_summary():
     text = ("U.S. Secretary of State Tony Blinken met with Israeli Prime Minister Benjamin Netanyahu on Wednesday. "
             "However, Netanyahu insisted on his approach, and the talks stalled for the rest of the week and beyond.")
     assert summarize(text) == text.split(" However")[0]
+
+
+@pytest.mark.parametrize(("markdown", "kept"), [
+    ("그는 *“함정”*이라고 말했다.", '<span class="nobreak"><em>“함정”</em>이라고</span>'),
+    ("그는 “**함정**”이라고 말했다.", '<span class="nobreak">“<strong>함정</strong>”이라고</span>'),
+    ("그는 *“긴 인용 문장”*이라고 말했다.", '<span class="nobreak"><em>“긴 인용 문장”</em>이라고</span>'),
+    ("그는 *“함정”이라고 말했다*.", '<em><span class="nobreak">“함정”이라고</span> 말했다</em>'),
+    ("[“함정”](https://example.com/)이라고", '<span class="nobreak"><a href="https://example.com/">“함정”</a>이라고</span>'),
+    ("**앞 *“함정”*이라고** 말했다", '<strong>앞 <span class="nobreak"><em>“함정”</em>이라고</span></strong>'),
+])
+def test_a_quote_closing_inside_an_element_keeps_its_particle(markdown, kept):
+    assert kept in render_markdown(markdown)
+
+
+def test_a_long_quoted_element_keeps_only_its_last_word_with_the_particle():
+    html = render_markdown("그는 *“이것은 아주 긴 인용 문장입니다”*이라고 말했다.")  # unbroken, it would run off a phone
+    assert '<em>“이것은 아주 긴 인용 </em><span class="nobreak"><em>문장입니다”</em>이라고</span>' in html
+    quote = "“이것은 아주 긴 인용 문장입니다”"
+    for whole in (f"[{quote}](https://example.com/)이라고", f"<span id='q'>{quote}</span>이라고"):
+        assert "nobreak" not in render_markdown(whole)  # a link or an id is not doubled
+
+
+def test_quotes_in_attributes_and_code_are_left_alone():
+    html = render_markdown('![“함정”이라고](a.png) `“코드”이라`\n\n```\n“코드”이라\n```')
+    assert 'alt="“함정”이라고"' in html and "nobreak" not in html
+
+
+# ---- share cards ----------------------------------------------------------------------------
+
+
+def share_card(soup) -> dict[str, str]:
+    meta = {m.get("property") or m.get("name"): m["content"] for m in soup.head.find_all("meta", content=True)}
+    return {key: value for key, value in meta.items() if key.startswith(("og:image", "twitter:"))}
+
+
+def test_every_html_page_shares_with_a_raster_image_of_the_declared_size(out):
+    from PIL import Image
+
+    checked = set()
+    for path in html_pages(out):
+        soup = page(out, path)
+        if soup.find("meta", attrs={"http-equiv": "refresh"}):
+            continue
+        card = share_card(soup)
+        assert card["twitter:card"] == "summary_large_image", path
+        assert card["og:image"] == card["twitter:image"] and card["og:image:alt"] == card["twitter:image:alt"], path
+        assert card["og:image"].startswith(BASE) and card["og:image:alt"], path
+        image = card["og:image"].removeprefix(BASE)
+        if image not in checked:
+            with Image.open(out / image) as picture:
+                assert picture.format in ("PNG", "JPEG")
+                assert picture.size == (int(card["og:image:width"]), int(card["og:image:height"])), path
+            checked.add(image)
+    assert "assets/share.png" in checked and len(checked) > 1  # the default and the stories' photos
+
+
+def test_stories_share_their_photo_and_others_the_editions_image(out):
+    photo = share_card(page(out, "/en/2024/05/02/blinken-visits-israel/"))
+    assert "/media/" in photo["og:image"] and photo["og:image:alt"].startswith("The Tel Aviv skyline")
+    plain = page(out, "/en/2024/05/03/israel-hamas-ceasefire-stalemate/")
+    card = share_card(plain)
+    assert card["og:image"] == BASE + "assets/share.png" and card["og:image:alt"] == "The Dateline Daily"
+    assert (card["og:image:width"], card["og:image:height"]) == ("1200", "630")
+    assert json_ld(plain)[0]["image"]["url"] == BASE + "assets/share.png"
+    assert share_card(page(out, "/ko/section/국제/"))["og:image:alt"] == "데이트라인 일보"
+
+
+def test_share_image_per_site_and_per_edition(make_site, build_site, tmp_path):
+    from PIL import Image
+
+    pictures = {}
+    for name, size in (("card.jpg", (1200, 628)), ("ko-card.png", (800, 420))):
+        Image.new("RGB", size, "navy").save(tmp_path / name)
+        pictures[f"brand/{name}"] = (tmp_path / name).read_bytes()
+    config = ('share_image = "/brand/card.jpg"\nshare_image_alt = "The Paper"\n'
+              '[languages.en]\ntitle = "The Paper"\n'
+              '[languages.ko]\ntitle = "신문"\nshare_image = "brand/ko-card.png"\nshare_image_alt = "신문 로고"\n')
+    articles = {f"{lang}/2024/05/t.md": {"title": "T", "posted": "2024-05-03T07:55:00+09:00"} for lang in ("en", "ko")}
+    out = build_site(make_site(articles, config=config, static=pictures))
+    en, ko = share_card(page(out, "/en/2024/05/03/t/")), share_card(page(out, "/ko/"))
+    assert (en["og:image"], en["og:image:type"], en["og:image:width"], en["og:image:height"], en["og:image:alt"]) == (
+        "http://localhost:8000/brand/card.jpg", "image/jpeg", "1200", "628", "The Paper")
+    assert (ko["og:image"], ko["og:image:width"], ko["og:image:height"], ko["og:image:alt"]) == (
+        "http://localhost:8000/brand/ko-card.png", "800", "420", "신문 로고")
+
+
+@pytest.mark.parametrize(("setting", "files", "message"), [
+    ('share_image = "/missing.png"', {}, "share_image '/missing.png': no such file in static/"),
+    ('share_image = "/logo.svg"', {"logo.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>"},
+     "share_image '/logo.svg': could not be read as a PNG or JPEG (not an image)"),
+    ('share_image = "/card.gif"', {"card.gif": "gif"},
+     "share_image '/card.gif': is a GIF image; share cards show only PNG or JPEG"),
+    ('share_image = "/card.png"', {"card.png": "truncated"}, "share_image '/card.png': could not be read as a PNG or JPEG"),
+    ('share_image = "https://cdn.example/card.png"', {}, "share_image must be a path in static/"),
+    ('share_image = "../secret.png"', {}, "share_image '/../secret.png': must name a file in static/, not outside it"),
+])
+def test_a_bad_share_image_is_an_error_at_its_line(make_site, build_site, run_cli, tmp_path, setting, files, message):
+    from PIL import Image
+
+    article = {"en/2024/05/t.md": {"title": "T", "posted": "2024-05-03T07:55:00+09:00"}}
+    site = make_site(article)
+    out = build_site(site)
+    before = (out / "en" / "index.html").read_bytes()
+    Image.new("RGB", (60, 30)).save(tmp_path / "card.gif")
+    Image.new("RGB", (60, 30)).save(tmp_path / "card.png")
+    samples = {"gif": (tmp_path / "card.gif").read_bytes(), "truncated": (tmp_path / "card.png").read_bytes()[:40]}
+    for name, data in files.items():
+        (site / "static" / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / "static" / name).write_bytes(samples.get(data, data) if isinstance(data, str) else data)
+    config = site / "dateline.toml"
+    config.write_text(f"{setting}\n{config.read_text()}")
+    result = run_cli("build", "--site", site)
+    assert result.exit_code == 1, str(result)
+    (error,) = parse_errors(result.stderr)
+    assert error[:2] == ("dateline.toml", 1) and error[2].startswith(message), error
+    assert (out / "en" / "index.html").read_bytes() == before  # nothing lost
+
+
+def test_serve_reads_the_config_again_when_a_share_image_is_saved(make_site, tmp_path):
+    from PIL import Image
+
+    from dateline.build import Change
+    from dateline.config import load_config
+    from dateline.serve.devsite import changes_a_share_image
+
+    Image.new("RGB", (600, 315)).save(tmp_path / "card.png")
+    card = (tmp_path / "card.png").read_bytes()
+    site = make_site({}, extra_config='share_image = "brand/card.png"', static={"brand/card.png": card})
+    config = load_config(site)
+    assert (config.share_image.width, config.share_image.height) == (600, 315)
+    saved = [config.static_dir / "brand" / "card.png", config.static_dir / "brand" / "other.png"]
+    assert changes_a_share_image(config, Change(static=frozenset(saved)))
+    assert not changes_a_share_image(config, Change(static=frozenset(saved[1:])))
+
+
+# ---- listing pages' descriptions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "description"), [
+    ("/en/", "World and Korea news in English, with links to the Korean originals."),
+    ("/en/section/world/", "World news from The Dateline Daily"),
+    ("/ko/section/국제/", "데이트라인 일보 국제 뉴스"),
+    ("/en/tag/gaza/", "Stories tagged “Gaza” from The Dateline Daily"),
+    ("/en/dateline/cairo/", "Stories filed from Cairo"),
+    ("/ko/dateline/cairo/", "카이로발 기사"),
+    ("/en/2024/05/", "Stories from May 2024"),
+    ("/ko/2024/05/", "데이트라인 일보 2024년 5월 기사"),
+    ("/en/correspondent/kim-ki-yun/",
+     "Articles by Kim Ki-yun, Correspondent, The Dateline Daily. Cairo correspondent covering the Middle East and Africa."),
+    ("/ko/correspondent/kim-ki-yun/", "데이트라인 일보 김기윤 특파원의 기사입니다."),
+    ("/en/archive/", "Past stories from The Dateline Daily, by year and month"),
+    ("/ko/archive/", "데이트라인 일보의 지난 기사를 연도별, 월별로 모았습니다."),
+])
+def test_each_list_describes_itself_in_its_language(out, path, description):
+    soup = page(out, path)
+    assert soup.head.find("meta", attrs={"name": "description"})["content"] == description
+    assert soup.head.find("meta", property="og:description")["content"] == description
+    (data,) = json_ld(soup)
+    described = [node for node in data.get("@graph", [data]) if "description" in node]
+    assert [node["description"] for node in described] == [description]

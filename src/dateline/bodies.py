@@ -121,27 +121,82 @@ def render_markdown(text: str, images: ArticleImages = NO_IMAGES) -> str:
 
 
 # A closing quotation mark and the Hangul particle after it ("함정”이라고"), with the word the
-# quote closes: Chromium breaks lines between ” and 이 even under word-break: keep-all.
-QUOTE_PARTICLE = re.compile(r"[^\s<>]*[\u201d\u2019\u300d\u300f)][\uac00-\ud7a3]+")
-TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
-VERBATIM_TAGS = re.compile(r"<(/?)(code|pre|script|style)\b", re.I)
+# quote closes: Chromium breaks lines between ” and 이 even under word-break: keep-all (Unicode
+# 15.1 allows a break after a closing quote between East Asian letters). The quote may close inside
+# an inline element (`<em>“함정”</em>이라고`): the run is the whole word, tags and all, and whatever
+# elements it opens or closes are taken in whole, since the nowrap span must hold both characters
+# (and Chromium breaks after an element that wraps, whatever holds it: the element goes unbroken).
+# An element of several words is kept whole only while it fits a phone's line; a longer one is split
+# before its last word, which alone stays with the particle: `<em>“… </em><span…><em>함정”</em>이라고</span>`.
+CLOSING_QUOTE = r"[\u201d\u2019\u300d\u300f)]"
+INLINE = r"(?:em|strong|a|span|b|i)"
+LONGEST_UNBROKEN = 16  # characters a 390 px phone's column holds on one line at the body's size, with room
+# One element of plain text and the particle after it: what can be split before its last word (a link
+# cannot: it would become two; nor an element with an id, which would be doubled).
+SPLITTABLE = re.compile(r"(<(em|strong|b|i|span)\b(?![^>]*\bid=)[^>]*>)([^<]*\s)([^<\s]+</\2>[^<]*)", re.I)
+INLINE_TAG = re.compile(rf"<(/?)({INLINE})\b[^>]*>", re.I)
+QUOTE_PARTICLE = re.compile(rf"{CLOSING_QUOTE}(?:</{INLINE}>)*[\uac00-\ud7a3]", re.I)  # the fast path's test
+# The body, piece by piece: stretches without a closing quote or an inline or verbatim tag, up to a
+# space (most of a body, passed over at once); verbatim elements and comments whole; a run that ends
+# in a quote and its particle (of at most 40 characters and tags, so that a long word of many tags
+# costs linear time); any other tag, word or space. Tags are taken whole, so a run never starts inside one.
+QUOTE_PARTICLE_SCAN = re.compile(
+    rf"(?:[^<\u201d\u2019\u300d\u300f)]|<(?!/?{INLINE}\b|(?:code|pre|script|style)\b|!--)[^>]*>)+(?=\s)"
+    rf"|(?P<verbatim><(code|pre|script|style)\b[^>]*>.*?</\2\s*>|<!--.*?-->)"
+    rf"|(?P<run>(?:[^\s<>]|</?{INLINE}\b[^>]*>){{0,40}}?{CLOSING_QUOTE}(?:</{INLINE}>)*[\uac00-\ud7a3]+)"
+    r"|<[^>]*>|[^\s<]+|\s+",
+    re.S | re.I)
 
 
 def keep_quotes_with_particles(html: str) -> str:
     if not QUOTE_PARTICLE.search(html):
         return html
-    out, verbatim = [], 0
-    for piece in TAG_OR_TEXT.split(html):
-        if piece.startswith("<"):
-            tag = VERBATIM_TAGS.match(piece)
-            if tag:
-                verbatim += -1 if tag.group(1) else 1
-            out.append(piece)
-        elif verbatim <= 0 and piece:
-            out.append(QUOTE_PARTICLE.sub(lambda m: f'<span class="nobreak">{m.group()}</span>', piece))
-        else:
-            out.append(piece)
+    out, done = [], 0
+    for match in QUOTE_PARTICLE_SCAN.finditer(html):
+        if match.group("run") is None:
+            continue
+        span = _whole_elements(html, match.start(), match.end(), done)
+        if span is None:
+            continue
+        start, end = span
+        kept = html[start:end]
+        words = Markup(kept).striptags() if len(kept) > LONGEST_UNBROKEN else kept
+        if " " in words and len(words) > LONGEST_UNBROKEN:
+            split = SPLITTABLE.fullmatch(kept)
+            if split is None:
+                continue
+            opening, name, head, tail = split.groups()
+            out += [html[done:start], opening, head, f"</{name}>"]
+            start = done = end  # the element's head is out; its last word and the particle follow
+            kept = opening + tail
+        out += [html[done:start], '<span class="nobreak">', kept, "</span>"]
+        done = end
+    out.append(html[done:])
     return "".join(out)
+
+
+def _whole_elements(html: str, start: int, end: int, floor: int) -> tuple[int, int] | None:
+    """HTML[START:END] widened (or narrowed) to whole inline elements: the elements it opens are
+    closed after it, or it starts after the last one left open; the elements it closes are taken
+    from where they open (not before FLOOR). None when that cannot be done."""
+    opened, closed = [], []
+    for tag in INLINE_TAG.finditer(html, start, end):
+        name = tag.group(2).lower()
+        if not tag.group(1):
+            opened.append((name, tag.end()))
+        elif opened and opened[-1][0] == name:
+            opened.pop()
+        else:
+            closed.append(name)
+    while opened and html.startswith(f"</{opened[-1][0]}>", end):
+        end += len(opened.pop()[0]) + 3
+    if opened:  # the particle is inside an element that goes on: keep to what follows its last opening
+        return _whole_elements(html, opened[-1][1], end, floor) if not closed else None
+    for name in closed:  # innermost first: each opening lies before the previous one
+        start = max(html.rfind(f"<{name}>", floor, start), html.rfind(f"<{name} ", floor, start))
+        if start < 0:
+            return None
+    return start, end
 
 
 # A default summary's budget in characters: a search snippet's length in English; Hangul carries

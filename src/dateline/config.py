@@ -24,6 +24,25 @@ DEFAULT_STAFF_FILE = "data/staff.toml"
 # "long" a spelled-out date and a 24-hour clock in the locale's words ("2024년 5월 3일 07:55").
 DATE_STYLES = ("ap", "numeric", "long")
 DEFAULT_DATE_STYLE = {"ko": "numeric"}  # every other language: "ap"
+# The default theme: its templates and static files stand behind a site's own.
+THEME_DIR = Path(__file__).parent / "theme"
+# What share cards (Facebook, X, KakaoTalk, LINE) show: they take PNG and JPEG, not SVG.
+SHARE_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """The picture a share card shows for a page without a photo of its own (og:image, twitter:image)."""
+
+    path: str  # a site path of a PNG or JPEG in static/ (or the default theme's static/)
+    width: int
+    height: int
+    media_type: str = "image/png"
+    alt: str = ""  # "" is the edition's title
+
+
+# The default theme's: 1200x630, the size Facebook and X recommend for a large card.
+DEFAULT_SHARE_IMAGE = ShareImage("/assets/share.png", 1200, 630)
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,7 @@ class Language:
     description: str
     locale: str  # Babel/Open Graph locale: "en_US", "ko_KR"
     date_style: str = ""  # DATE_STYLES; "" is the language's default house style
+    share_image: ShareImage | None = None  # the edition's own; None is the site's
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,7 @@ class Config:
     image_max_pixels: int = 50_000_000
     # The site's logo: a site path of a file in static/ (the masthead, JSON-LD publisher.logo, the favicon).
     logo: str = "/assets/logo.svg"
+    share_image: ShareImage = DEFAULT_SHARE_IMAGE
     search: bool = True  # build each edition's search page and index ([search] enabled; --no-search)
 
     @property
@@ -208,8 +229,8 @@ def check_output_folder(config: Config) -> None:
 
 TOP_LEVEL_KEYS = ("title", "base_url", "timezone", "publisher", "per_page", "feed_limit", "original_language",
                   "output", "staff", "languages", "places", "search", "deploy", "images",
-                  "logo")
-LANGUAGE_KEYS = ("title", "name", "description", "locale", "date_style")
+                  "logo", "share_image", "share_image_alt")
+LANGUAGE_KEYS = ("title", "name", "description", "locale", "date_style", "share_image", "share_image_alt")
 SEARCH_KEYS = ("enabled",)
 IMAGES_KEYS = ("max_megapixels",)
 # What other generators call these settings, for sites (and people) coming from Hugo or Jekyll.
@@ -230,6 +251,8 @@ def config_from_file(site: Path, file: TomlFile) -> Config:
         base_url = normalize_base_url(base_url, CONFIG_NAME)
     except ConfigError as exc:
         problems.add(("base_url",), exc.error.message)
+    share_image = _share_image(site, raw, (), DEFAULT_SHARE_IMAGE, problems)
+    languages = _edition_share_images(site, raw, languages, share_image, problems)
     config = Config(
         site_dir=site,
         languages=languages,
@@ -246,6 +269,7 @@ def config_from_file(site: Path, file: TomlFile) -> Config:
         image_max_pixels=_image_max_pixels(raw, problems),
         search=_search_enabled(raw, problems),
         logo=_logo(raw, problems),
+        share_image=share_image,
     )
     problems.raise_if_any()
     return config
@@ -340,6 +364,61 @@ def _logo(raw: dict, problems: Problems) -> str:
         problems.add(("logo",), f"logo must be a path in static/ such as \"/logo.svg\", got {logo!r}")
         return "/assets/logo.svg"
     return "/" + logo.strip().lstrip("/")
+
+
+def _edition_share_images(site: Path, raw: dict, languages: tuple[Language, ...], site_image: ShareImage,
+                           problems: Problems) -> tuple[Language, ...]:
+    tables = raw.get("languages")
+    if not isinstance(tables, dict):
+        return languages
+    return tuple(replace(lang, share_image=_share_image(site, tables[lang.code], ("languages", lang.code), site_image, problems))
+                 if isinstance(tables.get(lang.code), dict) else lang for lang in languages)
+
+
+def _share_image(site: Path, table: dict, path: KeyPath, default: ShareImage, problems: Problems) -> ShareImage | None:
+    """TABLE's share_image (and share_image_alt), read for its format and size; DEFAULT's picture
+    when TABLE names none. At the top level (PATH ()) the result is never None: the site's image."""
+    label = f"[{'.'.join(path)}] " if path else ""
+    alt = _text(table, "share_image_alt", default.alt, problems, path, label.strip())
+    if "share_image" not in table:
+        if path:  # an edition without a picture of its own: the site's, with the edition's alt text
+            return replace(default, alt=alt) if alt != default.alt else None
+        table = {"share_image": default.path}
+    value = table["share_image"]
+    if not isinstance(value, str) or not value.strip() or "://" in value:
+        problems.add(path + ("share_image",),
+                     f'{label}share_image must be a path in static/ such as "/share.png", got {value!r}')
+        return None if path else default
+    site_path = "/" + value.strip().lstrip("/")
+    try:
+        media_type, width, height = _raster_size(site, site_path)
+    except ValueError as exc:
+        problems.add(path + ("share_image",), f"{label}share_image {site_path!r}: {exc}")
+        return None if path else default
+    return ShareImage(site_path, width, height, media_type, alt)
+
+
+def _raster_size(site: Path, site_path: str) -> tuple[str, int, int]:
+    """The media type, width and height of the PNG or JPEG at SITE_PATH (the site's static/ first,
+    then the default theme's); ValueError saying what is wrong with it."""
+    from PIL import Image, UnidentifiedImageError
+
+    relative = site_path.lstrip("/")
+    if ".." in Path(relative).parts:
+        raise ValueError("must name a file in static/, not outside it")
+    file = next((c for c in (site / "static" / relative, THEME_DIR / "static" / relative) if c.is_file()), None)
+    if file is None:
+        raise ValueError("no such file in static/")
+    try:
+        with Image.open(file) as image:
+            kind, size = image.format, image.size
+            image.verify()  # a truncated or corrupt file is refused here, not by a reader's app
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        reason = "not an image" if isinstance(exc, UnidentifiedImageError) else str(exc) or type(exc).__name__
+        raise ValueError(f"could not be read as a PNG or JPEG ({reason})") from None
+    if kind not in SHARE_IMAGE_FORMATS:
+        raise ValueError(f"is a {kind} image; share cards show only PNG or JPEG")
+    return SHARE_IMAGE_FORMATS[kind], size[0], size[1]
 
 
 def _locale(code: str, name: str, problems: Problems) -> Locale:

@@ -47,6 +47,17 @@ STRINGS = {
         "external": "on another site",
         "copyright": "© {publisher}. All rights reserved.",
         "more_in": "More in {name}",
+        "story_count": ("{count} story", "{count} stories"),  # one, more
+        # Each listing page's description (meta, og:description, JSON-LD): {title} is the edition's.
+        "describe": {
+            "section": "{name} news from {title}",
+            "tag": "Stories tagged “{name}” from {title}",
+            "dateline": "Stories filed from {name}",
+            "correspondent": "Articles by {name}, {role}, {title}.",
+            "month": "Stories from {month}",
+            "archive": "Past stories from {title}, by year and month",
+            "search": "Search the stories of {title}",
+        },
         "read_edition": "Read the {name} edition",
         "roles": {
             "correspondent": "Correspondent", "reporter": "Reporter",
@@ -124,6 +135,16 @@ STRINGS = {
         "external": "외부 사이트",
         "copyright": "© {publisher}. 무단 전재 및 재배포 금지.",
         "more_in": "{name} 기사 더 보기",
+        "story_count": ("기사 {count}건", "기사 {count}건"),
+        "describe": {
+            "section": "{title} {name} 뉴스",
+            "tag": "{title}의 ‘{name}’ 관련 기사",
+            "dateline": "{name}발 기사",
+            "correspondent": "{title} {name} {role}의 기사입니다.",
+            "month": "{title} {month} 기사",
+            "archive": "{title}의 지난 기사를 연도별, 월별로 모았습니다.",
+            "search": "{title} 기사 검색",
+        },
         "read_edition": "{name}판 읽기",
         "roles": {"correspondent": "특파원", "reporter": "기자", "editorial writer": "논설위원", "senior reporter": "선임기자"},
         "kinds": {"analysis": "분석", "opinion": "오피니언", "editorial": "사설", "review": "리뷰", "interview": "인터뷰"},

@@ -17,9 +17,9 @@ import jinja2
 from markupsafe import Markup
 
 from dateline import images
-from dateline.bodies import figure_html, first_paragraph_text, render_markdown
+from dateline.bodies import HANGUL, figure_html, first_paragraph_text, render_markdown
 from dateline.characters import INVALID_CHARACTERS
-from dateline.config import Config
+from dateline.config import THEME_DIR, Config, ShareImage
 from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
@@ -37,7 +37,6 @@ from dateline.views import (
     site_link,
 )
 
-THEME_DIR = Path(__file__).parent / "theme"
 ROOT_LATEST = 5  # the latest articles of each edition on the edition chooser at /
 # JSON-LD type per article kind; the rest are NewsArticle.
 NEWS_TYPES = {"analysis": "AnalysisNewsArticle", "opinion": "OpinionNewsArticle", "editorial": "OpinionNewsArticle",
@@ -283,6 +282,13 @@ class Renderer:
         ]
         return tuple(sorted(ours + external, key=lambda c: c.lang))
 
+    def share_image(self, lang: str) -> dict:
+        """The edition's share image (else the site's), as og:image and twitter:image print it."""
+        language = self.config.language(lang) or self.config.default_language
+        image: ShareImage = language.share_image or self.config.share_image
+        return {"url": self.absolute(image.path), "width": image.width, "height": image.height,
+                "type": image.media_type, "alt": image.alt or language.title}
+
     @cached_property
     def editions(self) -> list[dict]:
         return [
@@ -344,6 +350,8 @@ def page_context(r: Renderer, page: Page) -> dict:
         "sections": r.sections(lang.code),
         "edition_links": {},  # edition code -> the same page there, where it has one (else its home)
         "logo": r.link(config.logo),
+        "share_image": r.share_image(lang.code),  # what a share card shows when the page has no photo
+        "description": lang.description,  # meta description and og:description; lists say what they list
         "page_json_ld": None,  # a non-article page's JSON-LD
     }
     if page.count > 1:
@@ -371,14 +379,19 @@ def _article_context(r: Renderer, page: Page) -> dict:
         {"hreflang": c.lang, "href": c.absolute} for c in article.counterparts
     ]
     json_ld = news_article_json(r, article)
-    return {
+    context = {
         "article": article,
         "title": article.title,
+        "description": article.summary,
         "alternates": alternates,
         "json_ld": json_ld,
         "og": open_graph(r, article),
         "provenance": _provenance(r, article, json_ld),
     }
+    if article.image:  # the card shows the story's photo, at the size og:image declares
+        og = article.image.og
+        context["share_image"] = {"url": og.url, "width": og.width, "height": og.height, "type": "", "alt": article.image.alt}
+    return context
 
 
 def _provenance(r: Renderer, article: ArticleView, json_ld: dict) -> str:
@@ -429,6 +442,9 @@ def news_article_json(r: Renderer, article: ArticleView) -> dict:
                           **({"caption": article.image.caption} if article.image.caption else {}),
                           **({"creditText": article.image.credit} if article.image.credit else {})}
                          for c in article.image.crops]
+    else:
+        share = r.share_image(article.lang)
+        data["image"] = {"@type": "ImageObject", "url": share["url"], "width": share["width"], "height": share["height"]}
     if not article.correspondents and article.kind == "editorial":
         board = strings(article.lang)["editorial_board"]
         data["author"] = {"@type": "Organization", "name": board,
@@ -485,6 +501,10 @@ def open_graph(r: Renderer, article: ArticleView) -> list[tuple[str, str]]:
         og = article.image.og
         tags += [("og:image", og.url), ("og:image:width", str(og.width)), ("og:image:height", str(og.height)),
                  ("og:image:alt", article.image.alt)]
+    else:  # a story without a photo still shares with a picture: the edition's
+        share = r.share_image(article.lang)
+        tags += [("og:image", share["url"]), ("og:image:type", share["type"]), ("og:image:width", str(share["width"])),
+                 ("og:image:height", str(share["height"])), ("og:image:alt", share["alt"])]
     tags.append(("article:published_time", article.posted.iso))
     tags.append(("article:modified_time", article.modified.iso))
     if article.section:
@@ -527,14 +547,17 @@ def _list_context(r: Renderer, page: Page) -> dict:
         context["alternates"] = _edition_alternates(r) if page.number == 1 else []
         context["page_json_ld"] = _home_json(r, page)
     else:
+        edition = r.config.language(page.lang).title
         if page.kind == "month":
             year, month = (int(x) for x in page.key.split("/"))
             context["title"] = context["heading"] = format_month(year, month, page.lang, r.config.language(page.lang).locale)
+            context["description"] = t["describe"]["month"].format(month=context["title"], title=edition)
         else:
             term = r.index.terms[(page.kind, page.lang, page.key)]
             context["term"] = r.term_link(term)
             context["person"] = term.person
             context["title"] = context["heading"] = term.name
+            context["description"] = _term_description(context["term"], term.person, page.lang, edition)
         paths = counterpart_paths(r.index, page)
         context["edition_links"] = {code: r.link(path) for code, path in paths.items()}
         if len(paths) > 1 and page.number == 1:
@@ -543,6 +566,24 @@ def _list_context(r: Renderer, page: Page) -> dict:
     if page.number > 1:
         context["title"] = f"{context['title']} ({t['page_of'].format(number=page.number, count=page.count)})"
     return context
+
+
+def role_title(term: TermLink, lang: str) -> str:
+    """A correspondent's role in the page's language ("Correspondent", "특파원"), else the edition's default."""
+    t = strings(lang)
+    return t["roles"].get(term.role, term.role) if term.role else t["default_role"]
+
+
+def _term_description(term: TermLink, person, lang: str, edition: str) -> str:
+    """What a section, tag, dateline or correspondent page lists, in the page's language: its meta
+    description, og:description and JSON-LD description."""
+    describe = strings(lang)["describe"]
+    text = describe[term.kind].format(name=term.name, title=edition, role=role_title(term, lang))
+    bio = person.bio if person is not None else ""
+    # staff.toml has one bio, in whichever language the desk wrote it: shown where it reads.
+    if bio and (HANGUL.search(bio) is not None) == (lang == "ko"):
+        text = f"{text} {bio}"
+    return text
 
 
 def _organization_json(r: Renderer) -> dict:
@@ -565,13 +606,12 @@ def _home_json(r: Renderer, page: Page) -> dict:
 def _collection_json(r: Renderer, page: Page, context: dict) -> dict:
     url = r.absolute(page.path)
     data = {"@context": "https://schema.org", "@type": "CollectionPage", "@id": url, "url": url,
-            "name": context["heading"], "inLanguage": page.lang, "isPartOf": _website_ref(r, page.lang),
-            "publisher": _organization_json(r)}
+            "name": context["heading"], "description": context["description"], "inLanguage": page.lang,
+            "isPartOf": _website_ref(r, page.lang), "publisher": _organization_json(r)}
     if page.kind == PageKind.CORRESPONDENT:
         term, person = context["term"], context["person"]
-        t = strings(page.lang)
         entity = {"@type": "Person", "@id": term.permalink + "#person", "name": term.name, "url": term.permalink,
-                  "jobTitle": t["roles"].get(term.role, term.role) if term.role else t["default_role"],
+                  "jobTitle": role_title(term, page.lang),
                   "worksFor": {"@id": r.config.base_url + "#publisher"}}
         if term.local and term.local != term.name:
             entity["alternateName"] = term.local
@@ -664,7 +704,7 @@ def _corrections_context(r: Renderer, page: Page) -> dict:
     entries = [(correction, r.article(source)) for source in page.sources for correction in r.article(source).corrections]
     entries.sort(key=lambda e: (-e[0].at.value.timestamp(), e[1].source))
     t = strings(page.lang)
-    return {"title": t["corrections"], "heading": t["corrections"], "entries": entries,
+    return {"title": t["corrections"], "heading": t["corrections"], "entries": entries, "description": t["corrections_intro"],
             "alternates": _edition_alternates(r, "corrections/")}
 
 
@@ -683,6 +723,7 @@ def _search_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
     return {
         "title": t["search"],
+        "description": t["describe"]["search"].format(title=r.config.language(page.lang).title),
         "search": {"lang": page.lang, "bundle": r.link(f"/{page.lang}/pagefind/pagefind.js"), "strings": t["search_ui"]},
     }
 
@@ -693,6 +734,11 @@ def archive_months(index: SiteIndex, lang: str) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(months, reverse=True))
 
 
+def _story_count(count: int, t: dict) -> str:
+    """"3 stories", "1 story", "기사 3건": a count a reader can read without the column's heading."""
+    return t["story_count"][count != 1].format(count=count)
+
+
 def _archive_context(r: Renderer, page: Page) -> dict:
     """The edition's years, newest first, each with its months and how many articles each holds."""
     t = strings(page.lang)
@@ -701,14 +747,20 @@ def _archive_context(r: Renderer, page: Page) -> dict:
     for key, count in archive_months(r.index, page.lang):
         year, month = key.split("/")
         years.setdefault(year, []).append({"name": format_month(int(year), int(month), page.lang, locale),
-                                           "url": r.link(f"/{page.lang}/{key}/"), "count": count})
-    archive = [{"year": year, "months": months, "count": sum(m["count"] for m in months)} for year, months in years.items()]
+                                           "url": r.link(f"/{page.lang}/{key}/"), "count": count,
+                                           "count_text": _story_count(count, t)})
+    archive = []
+    for year, months in years.items():
+        total = sum(m["count"] for m in months)
+        archive.append({"year": year, "months": months, "count": total, "count_text": _story_count(total, t)})
     url = r.absolute(page.path)
-    return {"title": t["archive"], "heading": t["archive"], "years": archive,
+    description = t["describe"]["archive"].format(title=r.config.language(page.lang).title)
+    return {"title": t["archive"], "heading": t["archive"], "years": archive, "description": description,
             "alternates": _edition_alternates(r, "archive/"),
             "edition_links": {e["code"]: r.link(f"/{e['code']}/archive/") for e in r.editions},
             "page_json_ld": {"@context": "https://schema.org", "@type": "CollectionPage", "@id": url, "url": url,
-                             "name": t["archive"], "inLanguage": page.lang, "isPartOf": _website_ref(r, page.lang),
+                             "name": t["archive"], "description": description, "inLanguage": page.lang,
+                             "isPartOf": _website_ref(r, page.lang),
                              "publisher": _organization_json(r)}}
 
 

@@ -107,7 +107,8 @@ class DevSite:
 
         def rebuild() -> BuildResult:
             nonlocal result
-            if batch.config or self.broken_config or self.needs_full or self.site is None:
+            if batch.config or self.broken_config or self.needs_full or self.site is None \
+                    or changes_a_share_image(self.config, batch.change):
                 result = self._full_build()
             else:
                 result = self.site.build(batch.change)
@@ -142,6 +143,14 @@ class DevSite:
             self.needs_full = True
             self.hub.failed([ContentError("dateline", 1, f"internal error during {stage}: {exc!r}")])
         return False
+
+
+def changes_a_share_image(config: Config, change: Change) -> bool:
+    """Whether CHANGE saves a share image: the config reads its size (and refuses a bad one), so
+    the config is read again, as a build would."""
+    images = {config.share_image.path} | {lang.share_image.path for lang in config.languages if lang.share_image}
+    static = config.static_dir
+    return any("/" + path.relative_to(static).as_posix() in images for path in change.static if path.is_relative_to(static))
 
 
 def say(line: str) -> None:
