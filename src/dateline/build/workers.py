@@ -9,6 +9,7 @@ import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import replace
 
 from dateline import images
@@ -34,12 +35,17 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextmanager
 def _pool(jobs: int):
     # Forked workers share the parent's pages until they write to them, and the garbage collector
     # writes to every object it walks: frozen, the objects made so far (the index, the articles)
     # are never walked, so their pages stay shared (a 100,000-story index is hundreds of MiB).
     gc.freeze()
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()  # the dev server lives on: what it drops later may be collected again
 
 
 # (source, article without its body, errors, stat signature, (body key, html, summary) if the store
