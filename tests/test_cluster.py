@@ -171,8 +171,8 @@ SLOW_ARTICLE = ('{% extends "base.html" %}{% block main %}{% set n = namespace(i
 
 
 def test_a_worker_killed_mid_build(tmp_path):
-    """SIGKILL a worker while it renders: Dask gives its chunk to the other worker and the build
-    completes with the bytes of a local build, or it fails clearly; never half an output."""
+    """SIGKILL a worker while it renders: its chunk goes to the other worker and the build
+    completes with the bytes of a local build; never half an output."""
     (tmp_path / "dask").mkdir()
     own = Cluster(tmp_path / "dask", workers=2, nanny=False)
     try:
@@ -184,15 +184,10 @@ def test_a_worker_killed_mid_build(tmp_path):
             victim = _a_busy_worker(client, process)
             os.kill(victim, signal.SIGKILL)
         stdout, stderr = process.communicate(timeout=120)
-        if process.returncode == 0:
-            assert tree_digest(out) == tree_digest(tmp_path / "local")
-        else:
-            assert process.returncode == 1 and stderr.startswith("error: "), stderr
-            assert not out.exists()
+        # The chunk the worker held (and, if it had the only copy, the site's data) is sent again.
+        assert process.returncode == 0, stderr
+        assert tree_digest(out) == tree_digest(tmp_path / "local")
         assert not list(tmp_path.glob(".remote.staging-*"))
-        # Usually Dask finishes on the other worker; now and then the client loses track of a
-        # rescheduled chunk ("already forgotten") and the build fails as above: clearly, nothing
-        # written. Making that always complete is cluster.py's open work (see the session note).
     finally:
         own.stop()
 

@@ -145,6 +145,11 @@ def render_on_cluster(address: str, renderer: Renderer, pages: list[Page], txn: 
     return run.staged
 
 
+# How often one chunk is sent before the build gives up on the cluster: a worker killed under it,
+# then another, is bad luck; a third time is a cluster that cannot finish.
+CHUNK_ATTEMPTS = 3
+
+
 class _Run:
     """One build's rendering on a cluster, seen from the client."""
 
@@ -176,11 +181,9 @@ class _Run:
     def on_cluster(self, client, address: str, pages: list[Page]) -> None:
         threads = self._wait_for_workers(client, address)
         token = uuid.uuid4().hex
-        renderer = self.renderer
-        site = pickle.dumps((renderer.index, template_sources(renderer.env)), protocol=pickle.HIGHEST_PROTOCOL)
-        [site_future] = client.scatter([site], broadcast=True, hash=False)
+        site_future = self._scatter_site(client)
         size = max(10, min(200, len(pages) // (threads * 8) or 1))
-        todo = [(pages[i:i + size], False) for i in range(0, len(pages), size)]
+        todo = [(pages[i:i + size], False, 1) for i in range(0, len(pages), size)]
         todo.reverse()
         window = max(4, threads * 3)  # chunks in flight: bounds what the client and scheduler hold
         pending: dict = {}
@@ -189,11 +192,11 @@ class _Run:
         waiting_since = None
         while todo or pending:
             while todo and len(pending) < window:
-                chunk_pages, every_body = todo.pop()
+                chunk_pages, every_body, attempt = todo.pop()
                 future = client.submit(_render_chunk, token, site_future, self.chunk(chunk_pages, every_body),
                                        pure=False, key=f"dateline-render-{token}-{submitted}")
                 submitted += 1
-                pending[future] = (chunk_pages, every_body)
+                pending[future] = (chunk_pages, every_body, attempt)
                 future.add_done_callback(finished.put)
             try:
                 future = finished.get(timeout=2)
@@ -201,15 +204,34 @@ class _Run:
                 waiting_since = self._no_workers(client, address, waiting_since)
                 continue
             waiting_since = None
-            chunk_pages, every_body = pending.pop(future)
-            missed = self._collect(future.result(), address)
-            future.release()
+            chunk_pages, every_body, attempt = pending.pop(future)
+            try:
+                result = future.result()
+            except Exception:
+                # The worker died under this chunk, or took the site's only copy with it (Dask then
+                # cancels what depends on it): render the chunk again, a few times at most.
+                if attempt >= CHUNK_ATTEMPTS:
+                    raise
+                if site_future.status != "finished":
+                    site_future = self._scatter_site(client)
+                todo.append((chunk_pages, every_body, attempt + 1))
+                continue
+            finally:
+                future.release()
+            missed = self._collect(result, address)
             if missed and every_body:
                 raise DatelineError(f"rendering {missed[0].path} read an article render.page_reads does not "
                                     "declare; this is a bug in dateline")
             if missed:
-                todo.append((missed, True))
+                todo.append((missed, True, 1))
         site_future.release()
+
+    def _scatter_site(self, client):
+        """The index and the templates, on every worker (a future of them)."""
+        renderer = self.renderer
+        site = pickle.dumps((renderer.index, template_sources(renderer.env)), protocol=pickle.HIGHEST_PROTOCOL)
+        [site_future] = client.scatter([site], broadcast=True, hash=False)
+        return site_future
 
     def _collect(self, result: tuple, address: str) -> list[Page]:
         fingerprint, rendered, errors, missed = result
