@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -327,3 +328,29 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(site):
     with socket.socket() as probe:  # the port is free again
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))
+
+
+def test_no_search_serves_the_site_without_its_search_pages(site):
+    """`serve --no-search`, as `build --no-search`: what a machine without the search extra runs."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dateline", "serve", "--no-search", "--port", "0", "--site", str(site)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        lines = []
+        while not any("Serving" in line for line in lines):
+            line = process.stdout.readline()
+            assert line, f"server ended early: {process.stderr.read()}"
+            lines.append(line)
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", lines[-1]).group(1))
+        statuses = {}
+        for path in ("/en/", "/en/search/"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+            connection.request("GET", path)
+            statuses[path] = connection.getresponse().status
+            connection.close()
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert statuses == {"/en/": 200, "/en/search/": 404}

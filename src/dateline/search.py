@@ -52,7 +52,8 @@ EXCERPT_CHARS = 240
 # Bump when the records, the analysis or the bundle layout change meaning: caches start afresh.
 FORMAT = "1"
 MISSING_EXTRA = ("search needs the 'search' extra (Pagefind and kiwipiepy): pip install 'dateline[search]'; "
-                 "or build without search: dateline build --no-search, or [search] enabled = false in dateline.toml")
+                 "or build without search: dateline build --no-search (or serve --no-search), "
+                 "or [search] enabled = false in dateline.toml")
 
 
 @dataclass(frozen=True)

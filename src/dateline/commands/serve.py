@@ -25,9 +25,11 @@ from dateline.serve.server import DevServer, exposure_warning, interrupts_as_key
 @click.option("--base-url", help="Build with this base_url instead of the local address (its path is served).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for full builds (default: one per core).")
+@click.option("--no-search", "no_search", is_flag=True,
+              help="Leave out the search pages and their index (as [search] enabled = false does).")
 @now_option
 def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Path | None, base_url: str | None,
-                  drafts: bool, jobs: int | None, now: str | None) -> None:
+                  drafts: bool, jobs: int | None, no_search: bool, now: str | None) -> None:
     """Build the site and serve it locally; with --watch, rebuild and reload on every change.
     Scheduled stories go live when the server's clock reaches them, unless --now freezes it."""
     moment = None
@@ -39,7 +41,8 @@ def serve_command(site_dir: Path, watch: bool, host: str, port: int, out_dir: Pa
     warning = exposure_warning(host, drafts)
     if warning:
         click.echo(warning, err=True)
-    settings = Settings(site_dir.resolve(), out_dir.resolve() if out_dir else None, drafts, base_url, "", jobs, moment)
+    settings = Settings(site_dir.resolve(), out_dir.resolve() if out_dir else None, drafts, base_url, "", jobs, moment,
+                        search=False if no_search else None)
     try:
         serving_config(settings)
     except UsageError as exc:  # no site here, a bad --base-url or --out: nothing to serve

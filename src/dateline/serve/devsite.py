@@ -39,10 +39,11 @@ class Settings:
     origin: str  # http://127.0.0.1:8000
     jobs: int | None
     now: dt.datetime | None = None  # --now: the clock frozen at that time; None: the server's clock
+    search: bool | None = None  # False: --no-search; None: as dateline.toml says
 
 
 def serving_config(settings: Settings) -> Config:
-    config = load_config(settings.site_dir, base_url=settings.base_url, drafts=settings.drafts)
+    config = load_config(settings.site_dir, base_url=settings.base_url, drafts=settings.drafts, search=settings.search)
     out_dir = settings.out_dir or cache_dir(config) / SERVE_FOLDER
     if out_dir == config.out_dir:
         raise UsageError(f"serve builds into a folder of its own, never the deployable output folder {out_dir}")
