@@ -58,7 +58,7 @@ class Language:
     share_image: ShareImage | None = None  # the edition's own; None is the site's
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffMember:
     """A person in the newsroom's registry (data/staff.toml)."""
 

@@ -42,13 +42,13 @@ MAX_LIST_DEPTH = 50  # Python-Markdown recurses per nested list level and fails 
 MAX_INLINE_MARKUP = 2_000  # tags, links, entities, code spans and emphasis in one paragraph
 MAX_SCAN = 2_000_000  # characters those scans cover in one file (about two seconds)
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     city: str  # English name, the one URLs are made from
     local: str = ""  # the name in the other edition's script: 카이로
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     name: str
     local: str = ""
@@ -56,19 +56,19 @@ class Person:
     role: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     at: dt.datetime  # aware, in the site's timezone
     text: str  # Markdown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Withdrawal:
     reason: str
     at: dt.datetime | None = None  # from this time on; None: at once
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImageRef:
     """A photo as the article names it; images.py finds the file and makes its renditions."""
 
@@ -80,7 +80,7 @@ class ImageRef:
     focus: tuple[float, float] | None = None  # the point crops centre on, as fractions of width and height
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     source: str  # path relative to the site folder, with "/": the index key
     lang: str

@@ -62,7 +62,7 @@ UNLISTED_KINDS = (PageKind.FEED, PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageK
 SITEMAP_INDEX_PATH = "/sitemap.xml"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correspondent(StaffMember):
     """One person, the same identity in both editions: a staff record with its page's slug."""
 
@@ -70,7 +70,7 @@ class Correspondent(StaffMember):
     slug: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     kind: str  # one of TERM_KINDS
     lang: str
@@ -82,7 +82,7 @@ class Term:
     person: Correspondent | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One output file. Rendering it needs only this record and the index."""
 

@@ -7,6 +7,7 @@ process, and skipped when their inputs have not changed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -869,4 +870,4 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
 
 
 def _plain(record) -> tuple | None:
-    return None if record is None else tuple(record.__dict__.values())
+    return None if record is None else tuple(getattr(record, f.name) for f in dataclasses.fields(record))

@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import jinja2
@@ -418,8 +418,8 @@ class SiteBuilder:
         if reads is None:
             return None
         lang = page.lang or self.config.default_language.code
-        return digest((tuple(page.__dict__.values()), sections[lang], templates.get(page.kind),
-                       tuple(views[s] for s in reads.views), reads.direct))
+        record = (page.path, page.kind, page.lang, page.key, page.sources, page.number, page.count)
+        return digest((record, sections[lang], templates.get(page.kind), tuple(views[s] for s in reads.views), reads.direct))
 
     # ---- writing -----------------------------------------------------------------------------
 
@@ -541,7 +541,7 @@ def _last_read(state: State, source: str) -> Article | None:
 
 
 def _plain(record) -> tuple:
-    return tuple(record.__dict__.values())
+    return tuple(getattr(record, f.name) for f in fields(record))
 
 
 def _shows(page: Page, sources: set[str], beyond: set[str]) -> bool:

@@ -19,7 +19,7 @@ from dateline.content import Article, content_sources, is_content_file, load_art
 from dateline.errors import ContentError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     article: Article | None
     errors: tuple[ContentError, ...]

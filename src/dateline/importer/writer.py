@@ -9,6 +9,7 @@ sees the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ def front_matter(article: ImportedArticle) -> dict:
     dateline = None
     if article.dateline:
         dateline = {"city": article.dateline.city, "local": article.dateline.local}
-    people = [{k: v for k, v in vars(p).items() if v} for p in article.correspondents]
+    people = [{k: v for k, v in dataclasses.asdict(p).items() if v} for p in article.correspondents]
     fields = {
         "title": article.title,
         "slug": article.slug,
