@@ -8,17 +8,20 @@ process, and skipped when their inputs have not changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import jinja2
+import jinja2.ext
+from jinja2 import nodes
 from markupsafe import Markup
 
 from dateline import images
 from dateline.bodies import figure_html, first_paragraph_text, render_markdown
-from dateline.characters import INVALID_CHARACTERS
+from dateline.characters import INVALID_CHARACTERS, has_invalid_characters
 from dateline.config import Config
 from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
@@ -80,6 +83,7 @@ def make_environment(config: Config, sources: Mapping[str, tuple[str, str | None
         keep_trailing_newline=True,
         # The last line of defence for feeds and sitemaps (loading already dropped them).
         finalize=printable,
+        extensions=[FragmentCache],
     )
     env.filters["json_script"] = json_for_script
     # Atom's type="html" content is HTML carried as escaped text.
@@ -95,10 +99,58 @@ def printable(value: object) -> object:
 
     Called for every value a template prints: str.isprintable() (in C) clears almost all of them
     at once, and every character characters.py drops is one it calls unprintable."""
-    if isinstance(value, str) and not value.isprintable() and INVALID_CHARACTERS.search(value):
+    if isinstance(value, str) and not value.isprintable() and has_invalid_characters(value):
         cleaned = INVALID_CHARACTERS.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+
+
+# The fragments of the build being rendered (Renderer.render sets it): one store per Renderer, so
+# no fragment outlives the build (and the index) it was rendered from, whatever env renders it.
+_FRAGMENTS: ContextVar[dict | None] = ContextVar("dateline_fragments", default=None)
+
+
+class FragmentCache(jinja2.ext.Extension):
+    """`{% cache a, b, ... %}...{% endcache %}`: the enclosed output is rendered once per build for
+    each distinct key and reused, for what many pages print the same (the masthead's sections, the
+    footer, an article's card on every list that shows it).
+
+    The key must name everything the fragment prints. Strings and numbers count by value; anything
+    else (an article, the sections, a strings table) by identity, which a build's Renderer keeps
+    stable (one view per article, one sections tuple per edition), and the store keeps each alive
+    so that no identity is reused while it names a fragment. Outside a
+    Renderer's render (no store), the fragment is simply rendered."""
+
+    tags = {"cache"}
+
+    def parse(self, parser: jinja2.parser.Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = parser.parse_tuple()
+        parts = key.items if isinstance(key, nodes.Tuple) else [key]
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        where = nodes.Const(f"{parser.name}:{lineno}")
+        call = self.call_method("_fragment", [where, nodes.Tuple(parts, "load")])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _fragment(where: str, parts: tuple, caller: Callable[[], str]) -> str:
+        store = _FRAGMENTS.get()
+        if store is None:
+            return caller()
+        key = (where, *map(_key_part, parts))
+        found = store.get(key)
+        if found is None:
+            found = store[key] = (caller(), parts)  # parts: alive as long as their ids are in a key
+        return found[0]
+
+
+_BY_VALUE = (str, int, float, type(None))
+
+
+def _key_part(value: object) -> Hashable:
+    # Anything but a plain value counts by identity: hashing a tuple of terms on every page would
+    # cost much of what the fragment saves, and an article view cannot be hashed at all.
+    return value if isinstance(value, _BY_VALUE) else ("id", id(value))
 
 
 class SourcesLoader(jinja2.BaseLoader):
@@ -187,15 +239,19 @@ class Renderer:
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
         self._sections: dict[str, tuple[TermLink, ...]] = {}
+        self._fragments: dict = {}  # FragmentCache's store: this build's {% cache %} output
 
     def render(self, page: Page) -> bytes:
         """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
         naming the template and line, and the page."""
+        fragments = _FRAGMENTS.set(self._fragments)
         try:
             template = self.env.select_template(TEMPLATE_FOR[page.kind])
             return template.render(page_context(self, page)).encode("utf-8")
         except Exception as exc:  # noqa: BLE001 - every template failure is the user's to read, not a traceback
             raise BuildFailed([template_error(self.config, exc, page)]) from None
+        finally:
+            _FRAGMENTS.reset(fragments)
 
     def page_at(self, path: str) -> Page:
         return self.index.pages_by_path[path]
