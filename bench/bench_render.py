@@ -28,8 +28,9 @@ from dateline.render import Renderer
 from dateline.write import OutputTransaction
 
 
-def render_all(builder: SiteBuilder, out: Path) -> tuple[dict[str, float], dict[str, int], float]:
-    """(CPU seconds rendering per kind, pages per kind, CPU seconds writing) of one cold pass."""
+def render_all(builder: SiteBuilder, out: Path, kinds: set[str] | None = None) -> tuple[dict[str, float], dict[str, int], float]:
+    """(CPU seconds rendering per kind, pages per kind, CPU seconds writing) of one cold pass over
+    the pages of `kinds` (all if None)."""
     index, keys = builder.state.index, builder.state.body_keys
     digests = {s: keys[s] for s in index.articles}
     renderer = Renderer(index, Bodies(builder.store, digests), summaries=Summaries(builder.store, digests))
@@ -41,6 +42,8 @@ def render_all(builder: SiteBuilder, out: Path) -> tuple[dict[str, float], dict[
     clock = time.process_time
     try:
         for page in index.pages:
+            if kinds and page.kind not in kinds:
+                continue
             start = clock()
             data = renderer.render(page)
             middle = clock()
@@ -59,14 +62,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--now", default="2026-11-20T12:00:00")
     parser.add_argument("--profile", type=Path, help="write a cProfile of one pass here")
+    parser.add_argument("--kind", action="append", help="only pages of this kind (again for more)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(args.site, out_dir=Path(tmp) / "site")
         builder = SiteBuilder(config, jobs=1, persist=False, now=parse_now(args.now, config))
         builder.build()
+        kinds = set(args.kind or ())
         if args.profile:
-            cProfile.runctx("render_all(builder, Path(tmp) / 'profiled')", globals(), locals(), str(args.profile))
-        runs = [render_all(builder, Path(tmp) / f"run{i}") for i in range(args.runs)]
+            cProfile.runctx("render_all(builder, Path(tmp) / 'profiled', kinds)", globals(), locals(), str(args.profile))
+        runs = [render_all(builder, Path(tmp) / f"run{i}", kinds) for i in range(args.runs)]
     counts = runs[0][1]
     print(f"{'kind':<14}{'pages':>7}{'ms/page':>10}{'total s':>9}")
     total = 0.0

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Hashable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import jinja2
@@ -22,7 +22,7 @@ from markupsafe import Markup
 from dateline import images
 from dateline.bodies import figure_html, first_paragraph_text, render_markdown
 from dateline.characters import INVALID_CHARACTERS, has_invalid_characters
-from dateline.config import Config
+from dateline.config import Config, Language
 from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
@@ -35,6 +35,7 @@ from dateline.views import (
     ImageLink,
     LeadPhoto,
     Moment,
+    Record,
     TermLink,
     absolute_link,
     site_link,
@@ -88,10 +89,16 @@ def make_environment(config: Config, sources: Mapping[str, tuple[str, str | None
     env.filters["json_script"] = json_for_script
     # Atom's type="html" content is HTML carried as escaped text.
     env.filters["as_text"] = lambda markup: str.__str__(str(markup))
-    env.globals["strings"] = strings
+    env.globals["strings"] = template_strings
     env.globals["url"] = lambda path: site_link(config, path)
     env.globals["absolute_url"] = lambda path: absolute_link(config, path)
     return env
+
+
+@cache
+def template_strings(lang: str) -> Record:
+    """i18n.strings(lang) as templates see it (`t`, `strings("ko")`): read by attribute (views.Record)."""
+    return Record.deep(strings(lang))
 
 
 def printable(value: object) -> object:
@@ -185,9 +192,48 @@ def template_sources(env: jinja2.Environment) -> dict[str, tuple[str, str | None
 
 def json_for_script(value: object) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' survives, so '</script>' cannot end it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=2)
+    try:
+        text = _indented_json(value, "\n")
+    except _NotPlain:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=2)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _NotPlain(Exception):
+    """A value _indented_json leaves to json.dumps (a float, a key that is not a string, ...)."""
+
+
+_json_string = json.encoder.encode_basestring  # the C encoder's, as json.dumps(ensure_ascii=False) uses
+
+
+def _indented_json(value: object, newline: str) -> str:
+    """json.dumps(value, ensure_ascii=False, indent=2), byte for byte, for strings, integers, booleans,
+    None, lists, tuples and dicts with string keys (all JSON-LD holds): several times faster, since
+    json.dumps cannot use its C encoder when it indents."""
+    if isinstance(value, str):
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = newline + "  "
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join([_indented_json(v, inner) for v in value]) + newline + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        if not all(type(k) is str for k in value):
+            raise _NotPlain
+        return ("{" + inner + ("," + inner).join([_json_string(k) + ": " + _indented_json(v, inner) for k, v in value.items()])
+                + newline + "}")
+    raise _NotPlain
 
 
 def template_error(config: Config, exc: BaseException, page: Page | None = None) -> ContentError:
@@ -239,6 +285,8 @@ class Renderer:
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
         self._sections: dict[str, tuple[TermLink, ...]] = {}
+        self._site: dict[str, Record] = {}
+        self._term_links: dict[tuple[str, str, str], TermLink] = {}
         self._fragments: dict = {}  # FragmentCache's store: this build's {% cache %} output
 
     def render(self, page: Page) -> bytes:
@@ -265,6 +313,14 @@ class Renderer:
         return absolute_link(self.config, path)
 
     def term_link(self, term: Term) -> TermLink:
+        """One TermLink per term and build: every article and list showing the term shares it."""
+        key = (term.kind, term.lang, term.slug)  # as index.terms knows it
+        link = self._term_links.get(key)
+        if link is None:
+            link = self._term_links[key] = self._make_term_link(term)
+        return link
+
+    def _make_term_link(self, term: Term) -> TermLink:
         person = term.person
         path = f"/{term.lang}/{term.kind}/{term.slug}/"
         return TermLink(
@@ -342,11 +398,20 @@ class Renderer:
     @cached_property
     def editions(self) -> list[dict]:
         return [
-            {"code": lang.code, "name": lang.name, "title": lang.title, "description": lang.description,
-             "locale": lang.locale, "url": self.link(f"/{lang.code}/"), "absolute": self.absolute(f"/{lang.code}/"),
-             "feed": self.link(f"/{lang.code}/feed.xml")}
+            Record(code=lang.code, name=lang.name, title=lang.title, description=lang.description, locale=lang.locale,
+                   url=self.link(f"/{lang.code}/"), absolute=self.absolute(f"/{lang.code}/"),
+                   feed=self.link(f"/{lang.code}/feed.xml"))
             for lang in self.config.languages
         ]
+
+    def site(self, lang: Language) -> Record:
+        """`site` of the edition's pages: one per edition, so fragments keyed on it match."""
+        if lang.code not in self._site:
+            config = self.config
+            self._site[lang.code] = Record(
+                publisher=config.publisher, base_url=config.base_url, editions=self.editions, title=lang.title,
+                description=lang.description, search=self.link(f"/{lang.code}/search/") if config.search else "")
+        return self._site[lang.code]
 
     def sections(self, lang: str) -> tuple[TermLink, ...]:
         """The edition's sections for the masthead, in name order.
@@ -387,14 +452,13 @@ def _language_name(config: Config, code: str) -> str:
 def page_context(r: Renderer, page: Page) -> dict:
     config = r.config
     lang = config.language(page.lang) or config.default_language
+    pagination = _pagination(r, page) if page.count > 1 else {"prev": None, "next": None}
     context = {
-        "site": {"publisher": config.publisher, "base_url": config.base_url, "editions": r.editions,
-                 "title": lang.title, "description": lang.description,
-                 "search": r.link(f"/{lang.code}/search/") if config.search else ""},
+        "site": r.site(lang),
         "lang": lang,
-        "t": strings(lang.code),
-        "page": {"kind": page.kind, "path": page.path, "url": r.link(page.path), "number": page.number,
-                 "count": page.count, "prev": None, "next": None},
+        "t": template_strings(lang.code),
+        "page": Record(kind=page.kind, path=page.path, url=r.link(page.path), number=page.number, count=page.count,
+                       **pagination),
         "canonical": r.absolute(page.path),
         "alternates": [],
         "sections": r.sections(lang.code),
@@ -402,8 +466,6 @@ def page_context(r: Renderer, page: Page) -> dict:
         "logo": r.link(config.logo),
         "page_json_ld": None,  # a non-article page's JSON-LD
     }
-    if page.count > 1:
-        context["page"].update(_pagination(r, page))
     builder = _CONTEXT_BUILDERS.get(page.kind, _list_context)
     context.update(builder(r, page))
     return context
@@ -423,8 +485,8 @@ def _pagination(r: Renderer, page: Page) -> dict:
 
 def _article_context(r: Renderer, page: Page) -> dict:
     article = r.article(page.key)
-    alternates = [{"hreflang": article.lang, "href": article.permalink}] + [
-        {"hreflang": c.lang, "href": c.absolute} for c in article.counterparts
+    alternates = [Record(hreflang=article.lang, href=article.permalink)] + [
+        Record(hreflang=c.lang, href=c.absolute) for c in article.counterparts
     ]
     json_ld = news_article_json(r, article)
     return {
@@ -449,6 +511,7 @@ def _provenance(r: Renderer, article: ArticleView, json_ld: dict) -> str:
     return ""
 
 
+@cache  # babel parses the locale every time
 def _language_name_in(code: str, reader: str) -> str:
     """A language's name in the reader's language: "Korean" on an English page, "영어" on a Korean one."""
     from babel import Locale
@@ -550,8 +613,8 @@ def open_graph(r: Renderer, article: ArticleView) -> list[tuple[str, str]]:
 
 
 def _edition_alternates(r: Renderer, suffix: str = "") -> list[dict]:
-    alternates = [{"hreflang": e["code"], "href": r.absolute(f"/{e['code']}/{suffix}")} for e in r.editions]
-    return alternates + [{"hreflang": "x-default", "href": r.absolute("/")}]
+    alternates = [Record(hreflang=e["code"], href=r.absolute(f"/{e['code']}/{suffix}")) for e in r.editions]
+    return alternates + [Record(hreflang="x-default", href=r.absolute("/"))]
 
 
 def counterpart_paths(index: SiteIndex, page: Page) -> dict[str, str]:
@@ -589,7 +652,7 @@ def _list_context(r: Renderer, page: Page) -> dict:
         paths = counterpart_paths(r.index, page)
         context["edition_links"] = {code: r.link(path) for code, path in paths.items()}
         if len(paths) > 1 and page.number == 1:
-            context["alternates"] = [{"hreflang": code, "href": r.absolute(path)} for code, path in paths.items()]
+            context["alternates"] = [Record(hreflang=code, href=r.absolute(path)) for code, path in paths.items()]
         context["page_json_ld"] = _collection_json(r, page, context)
     if page.number > 1:
         context["title"] = f"{context['title']} ({t['page_of'].format(number=page.number, count=page.count)})"
@@ -664,16 +727,16 @@ def _sitemap_context(r: Renderer, page: Page) -> dict:
     """One part of the sitemap: the pages named in page.sources, with alternates for story pairs."""
     entries = []
     for p in (r.page_at(path) for path in page.sources):
-        entry = {"loc": r.absolute(p.path), "lastmod": None, "alternates": []}
+        lastmod, alternates = None, []
         if p.kind == PageKind.ARTICLE:
             a = r.article(p.key)
-            entry["lastmod"] = a.modified.iso
+            lastmod = a.modified.iso
             if a.counterparts:
-                entry["alternates"] = [{"hreflang": a.lang, "href": a.permalink}] + [
-                    {"hreflang": c.lang, "href": c.absolute} for c in a.counterparts]
+                alternates = [Record(hreflang=a.lang, href=a.permalink)] + [
+                    Record(hreflang=c.lang, href=c.absolute) for c in a.counterparts]
         elif p.kind in (PageKind.HOME, PageKind.ROOT) and p.number == 1:
-            entry["alternates"] = _edition_alternates(r)
-        entries.append(entry)
+            alternates = _edition_alternates(r)
+        entries.append(Record(loc=r.absolute(p.path), lastmod=lastmod, alternates=alternates))
     return {"entries": entries}
 
 
@@ -724,8 +787,8 @@ def _news_sitemap_context(r: Renderer, page: Page) -> dict:
     for source in page.sources:
         article = r.article(source)
         lang = r.config.language(article.lang)
-        entries.append({"loc": article.permalink, "name": lang.title, "language": article.lang,
-                        "date": article.posted.iso, "title": article.title})
+        entries.append(Record(loc=article.permalink, name=lang.title, language=article.lang, date=article.posted.iso,
+                              title=article.title))
     return {"entries": entries}
 
 

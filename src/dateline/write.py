@@ -113,10 +113,20 @@ class OutputTransaction:
             output_path(self.out_dir, relative)  # the guard, for the place it will go
             return self.staging / staged_name(relative)
         target = output_path(self.staging, relative)
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        self._make_folder(target.parent)
         return target
+
+    def _make_folder(self, folder: Path) -> None:
+        """One mkdir per new folder: its parent is made (and remembered) first, so no call fails
+        (Path.mkdir(parents=True) tries the folder, fails, makes the parent and tries again)."""
+        if folder in self._made:
+            return
+        self._make_folder(folder.parent)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass
+        self._made.add(folder)
 
     def unchanged(self, relative: str, data: bytes) -> bool:
         if self.fresh:
