@@ -142,8 +142,7 @@ class OutputTransaction:
         if self.unchanged(relative, data):
             return False
         try:
-            with open(self._stage_path(relative), "wb") as handle:  # nobody reads staging until commit
-                handle.write(data)
+            put_file(self._stage_path(relative), data)  # nobody reads staging until commit
         except OSError as exc:
             raise OutputError(relative, exc) from None
         return True
@@ -197,6 +196,18 @@ class OutputTransaction:
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def put_file(path: Path, data: bytes) -> None:
+    """Write a file no one reads yet with three system calls (open, write, close): open() adds
+    fstat, ioctl and lseek, a good part of a small page's cost on some file systems."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def staged_name(relative: str) -> str:
