@@ -8,6 +8,7 @@ import json
 import pickle
 
 import pytest
+from conftest import cli, parse_errors, tree_digest
 
 from dateline.build import Change, SiteBuilder
 from dateline.characters import INVALID_CHARACTERS, has_invalid_characters
@@ -125,3 +126,22 @@ def test_record_reads_as_a_mapping_and_by_attribute():
     assert record.kind == "tag" and record == {"kind": "tag", "items": "shadowed?", "number": 2}
     again = pickle.loads(pickle.dumps(record))
     assert again.number == 2 and again == record
+
+
+@pytest.mark.parametrize(("inside", "line", "message"), [
+    ("{% cache page.kind %}\n<p>{{ page.path }}</p>\n{{ article.missing }}\n{% endcache %}", 5, "UndefinedError"),
+    ("{% cache %}\n<p>{{ page.path }}</p>\n{% endcache %}", 3, "TemplateSyntaxError"),
+])
+def test_a_mistake_in_a_cached_fragment_names_its_template_and_line(make_site, build_site, inside, line, message):
+    site = make_site(STORIES)
+    build_site(site)
+    before = tree_digest(site / "site")
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/article.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n' + inside + "\n{% endblock %}\n", encoding="utf-8")
+    result = cli("build", "--site", site)
+    assert result.exit_code == 1, str(result)
+    [(path, found_line, text)] = parse_errors(result.stderr)[:1]
+    assert (path, found_line) == ("templates/article.html", line)
+    assert text.startswith(f"template error: {message}")
+    assert tree_digest(site / "site") == before
