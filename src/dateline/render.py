@@ -7,6 +7,7 @@ process, and skipped when their inputs have not changed.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Hashable, Mapping
 from contextvars import ContextVar
@@ -112,6 +113,7 @@ def printable(value: object) -> object:
     return value
 
 
+_compiled_tags = itertools.count()
 # The fragments of the build being rendered (Renderer.render sets it): one store per Renderer, so
 # no fragment outlives the build (and the index) it was rendered from, whatever env renders it.
 _FRAGMENTS: ContextVar[dict | None] = ContextVar("dateline_fragments", default=None)
@@ -125,8 +127,9 @@ class FragmentCache(jinja2.ext.Extension):
     The key must name everything the fragment prints. Strings and numbers count by value; anything
     else (an article, the sections, a strings table) by identity, which a build's Renderer keeps
     stable (one view per article, one sections tuple per edition), and the store keeps each alive
-    so that no identity is reused while it names a fragment. Outside a
-    Renderer's render (no store), the fragment is simply rendered."""
+    so that no identity is reused while it names a fragment. Each tag, each time its template is
+    compiled, has keys of its own: a template reloaded mid-build does not reuse the old one's output.
+    Outside a Renderer's render (no store), the fragment is simply rendered."""
 
     tags = {"cache"}
 
@@ -135,7 +138,7 @@ class FragmentCache(jinja2.ext.Extension):
         key = parser.parse_tuple()
         parts = key.items if isinstance(key, nodes.Tuple) else [key]
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
-        where = nodes.Const(f"{parser.name}:{lineno}")
+        where = nodes.Const(f"{parser.name}:{lineno}:{next(_compiled_tags)}")
         call = self.call_method("_fragment", [where, nodes.Tuple(parts, "load")])
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
