@@ -29,15 +29,23 @@ def full_disk(*args, **kwargs):
 def disk_full_for(monkeypatch, suffix: str = "") -> None:
     """Make every file the build stages (whose name ends in SUFFIX) fail as on a full disk. A
     rebuild stages files flat, under a name made from the output path (write.staged_name)."""
-    real_open = open
+    real_open, real_put = open, dateline.write.put_file
+
+    def fails(file) -> bool:
+        return str(file).endswith(suffix) or Path(file).name == dateline.write.staged_name(suffix)
 
     def fake_open(file, mode="r", *args, **kwargs):
-        staged_as = Path(file).name == dateline.write.staged_name(suffix)
-        if "w" in str(mode) and (str(file).endswith(suffix) or staged_as):
+        if "w" in str(mode) and fails(file):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
         return real_open(file, mode, *args, **kwargs)
 
+    def fake_put(file, data):  # how the transaction writes a staged file
+        if fails(file):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+        return real_put(file, data)
+
     monkeypatch.setattr(dateline.write, "open", fake_open, raising=False)
+    monkeypatch.setattr(dateline.write, "put_file", fake_put)
 
 
 def failed_build(site, *args) -> list[tuple[str, int, str]]:

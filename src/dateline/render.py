@@ -8,19 +8,23 @@ process, and skipped when their inputs have not changed.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import jinja2
+import jinja2.ext
+from jinja2 import nodes
 from markupsafe import Markup
 
 from dateline import images
 from dateline.bodies import HANGUL, figure_html, first_paragraph_text, render_markdown
-from dateline.characters import INVALID_CHARACTERS
-from dateline.config import THEME_DIR, Config, ShareImage
+from dateline.characters import INVALID_CHARACTERS, has_invalid_characters
+from dateline.config import THEME_DIR, Config, Language, ShareImage
 from dateline.content import Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
@@ -33,6 +37,7 @@ from dateline.views import (
     ImageLink,
     LeadPhoto,
     Moment,
+    Record,
     TermLink,
     absolute_link,
     site_link,
@@ -80,14 +85,21 @@ def make_environment(config: Config, sources: Mapping[str, tuple[str, str | None
         keep_trailing_newline=True,
         # The last line of defence for feeds and sitemaps (loading already dropped them).
         finalize=printable,
+        extensions=[FragmentCache],
     )
     env.filters["json_script"] = json_for_script
     # Atom's type="html" content is HTML carried as escaped text.
     env.filters["as_text"] = lambda markup: str.__str__(str(markup))
-    env.globals["strings"] = strings
+    env.globals["strings"] = template_strings
     env.globals["url"] = lambda path: site_link(config, path)
     env.globals["absolute_url"] = lambda path: absolute_link(config, path)
     return env
+
+
+@cache
+def template_strings(lang: str) -> Record:
+    """i18n.strings(lang) as templates see it (`t`, `strings("ko")`): read by attribute (views.Record)."""
+    return Record.deep(strings(lang))
 
 
 def printable(value: object) -> object:
@@ -95,10 +107,60 @@ def printable(value: object) -> object:
 
     Called for every value a template prints: str.isprintable() (in C) clears almost all of them
     at once, and every character characters.py drops is one it calls unprintable."""
-    if isinstance(value, str) and not value.isprintable() and INVALID_CHARACTERS.search(value):
+    if isinstance(value, str) and not value.isprintable() and has_invalid_characters(value):
         cleaned = INVALID_CHARACTERS.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+
+
+_compiled_tags = itertools.count()
+# The fragments of the build being rendered (Renderer.render sets it): one store per Renderer, so
+# no fragment outlives the build (and the index) it was rendered from, whatever env renders it.
+_FRAGMENTS: ContextVar[dict | None] = ContextVar("dateline_fragments", default=None)
+
+
+class FragmentCache(jinja2.ext.Extension):
+    """`{% cache a, b, ... %}...{% endcache %}`: the enclosed output is rendered once per build for
+    each distinct key and reused, for what many pages print the same (the masthead's sections, the
+    footer, an article's card on every list that shows it).
+
+    The key must name everything the fragment prints. Strings and numbers count by value; anything
+    else (an article, the sections, a strings table) by identity, which a build's Renderer keeps
+    stable (one view per article, one sections tuple per edition), and the store keeps each alive
+    so that no identity is reused while it names a fragment. Each tag, each time its template is
+    compiled, has keys of its own: a template reloaded mid-build does not reuse the old one's output.
+    Outside a Renderer's render (no store), the fragment is simply rendered."""
+
+    tags = {"cache"}
+
+    def parse(self, parser: jinja2.parser.Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key = parser.parse_tuple()
+        parts = key.items if isinstance(key, nodes.Tuple) else [key]
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        where = nodes.Const(f"{parser.name}:{lineno}:{next(_compiled_tags)}")
+        call = self.call_method("_fragment", [where, nodes.Tuple(parts, "load")])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _fragment(where: str, parts: tuple, caller: Callable[[], str]) -> str:
+        store = _FRAGMENTS.get()
+        if store is None:
+            return caller()
+        key = (where, *map(_key_part, parts))
+        found = store.get(key)
+        if found is None:
+            found = store[key] = (caller(), parts)  # parts: alive as long as their ids are in a key
+        return found[0]
+
+
+_BY_VALUE = (str, int, float, type(None))
+
+
+def _key_part(value: object) -> Hashable:
+    # Anything but a plain value counts by identity: hashing a tuple of terms on every page would
+    # cost much of what the fragment saves, and an article view cannot be hashed at all.
+    return value if isinstance(value, _BY_VALUE) else ("id", id(value))
 
 
 class SourcesLoader(jinja2.BaseLoader):
@@ -133,9 +195,48 @@ def template_sources(env: jinja2.Environment) -> dict[str, tuple[str, str | None
 
 def json_for_script(value: object) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' survives, so '</script>' cannot end it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=2)
+    try:
+        text = _indented_json(value, "\n")
+    except _NotPlain:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=False, indent=2)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class _NotPlain(Exception):
+    """A value _indented_json leaves to json.dumps (a float, a key that is not a string, ...)."""
+
+
+_json_string = json.encoder.encode_basestring  # the C encoder's, as json.dumps(ensure_ascii=False) uses
+
+
+def _indented_json(value: object, newline: str) -> str:
+    """json.dumps(value, ensure_ascii=False, indent=2), byte for byte, for strings, integers, booleans,
+    None, lists, tuples and dicts with string keys (all JSON-LD holds): several times faster, since
+    json.dumps cannot use its C encoder when it indents."""
+    if isinstance(value, str):
+        return _json_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = newline + "  "
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join([_indented_json(v, inner) for v in value]) + newline + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        if not all(type(k) is str for k in value):
+            raise _NotPlain
+        return ("{" + inner + ("," + inner).join([_json_string(k) + ": " + _indented_json(v, inner) for k, v in value.items()])
+                + newline + "}")
+    raise _NotPlain
 
 
 def template_error(config: Config, exc: BaseException, page: Page | None = None) -> ContentError:
@@ -187,15 +288,21 @@ class Renderer:
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
         self._sections: dict[str, tuple[TermLink, ...]] = {}
+        self._site: dict[str, Record] = {}
+        self._term_links: dict[tuple[str, str, str], TermLink] = {}
+        self._fragments: dict = {}  # FragmentCache's store: this build's {% cache %} output
 
     def render(self, page: Page) -> bytes:
         """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
         naming the template and line, and the page."""
+        fragments = _FRAGMENTS.set(self._fragments)
         try:
             template = self.env.select_template(TEMPLATE_FOR[page.kind])
             return template.render(page_context(self, page)).encode("utf-8")
         except Exception as exc:  # noqa: BLE001 - every template failure is the user's to read, not a traceback
             raise BuildFailed([template_error(self.config, exc, page)]) from None
+        finally:
+            _FRAGMENTS.reset(fragments)
 
     def page_at(self, path: str) -> Page:
         return self.index.pages_by_path[path]
@@ -209,6 +316,14 @@ class Renderer:
         return absolute_link(self.config, path)
 
     def term_link(self, term: Term) -> TermLink:
+        """One TermLink per term and build: every article and list showing the term shares it."""
+        key = (term.kind, term.lang, term.slug)  # as index.terms knows it
+        link = self._term_links.get(key)
+        if link is None:
+            link = self._term_links[key] = self._make_term_link(term)
+        return link
+
+    def _make_term_link(self, term: Term) -> TermLink:
         person = term.person
         path = f"/{term.lang}/{term.kind}/{term.slug}/"
         return TermLink(
@@ -293,11 +408,20 @@ class Renderer:
     @cached_property
     def editions(self) -> list[dict]:
         return [
-            {"code": lang.code, "name": lang.name, "title": lang.title, "description": lang.description,
-             "locale": lang.locale, "url": self.link(f"/{lang.code}/"), "absolute": self.absolute(f"/{lang.code}/"),
-             "feed": self.link(f"/{lang.code}/feed.xml")}
+            Record(code=lang.code, name=lang.name, title=lang.title, description=lang.description, locale=lang.locale,
+                   url=self.link(f"/{lang.code}/"), absolute=self.absolute(f"/{lang.code}/"),
+                   feed=self.link(f"/{lang.code}/feed.xml"))
             for lang in self.config.languages
         ]
+
+    def site(self, lang: Language) -> Record:
+        """`site` of the edition's pages: one per edition, so fragments keyed on it match."""
+        if lang.code not in self._site:
+            config = self.config
+            self._site[lang.code] = Record(
+                publisher=config.publisher, base_url=config.base_url, editions=self.editions, title=lang.title,
+                description=lang.description, search=self.link(f"/{lang.code}/search/") if config.search else "")
+        return self._site[lang.code]
 
     def sections(self, lang: str) -> tuple[TermLink, ...]:
         """The edition's sections for the masthead, in name order.
@@ -338,14 +462,13 @@ def _language_name(config: Config, code: str) -> str:
 def page_context(r: Renderer, page: Page) -> dict:
     config = r.config
     lang = config.language(page.lang) or config.default_language
+    pagination = _pagination(r, page) if page.count > 1 else {"prev": None, "next": None}
     context = {
-        "site": {"publisher": config.publisher, "base_url": config.base_url, "editions": r.editions,
-                 "title": lang.title, "description": lang.description,
-                 "search": r.link(f"/{lang.code}/search/") if config.search else ""},
+        "site": r.site(lang),
         "lang": lang,
-        "t": strings(lang.code),
-        "page": {"kind": page.kind, "path": page.path, "url": r.link(page.path), "number": page.number,
-                 "count": page.count, "prev": None, "next": None},
+        "t": template_strings(lang.code),
+        "page": Record(kind=page.kind, path=page.path, url=r.link(page.path), number=page.number, count=page.count,
+                       **pagination),
         "canonical": r.absolute(page.path),
         "alternates": [],
         "sections": r.sections(lang.code),
@@ -355,8 +478,6 @@ def page_context(r: Renderer, page: Page) -> dict:
         "description": lang.description,  # meta description and og:description; lists say what they list
         "page_json_ld": None,  # a non-article page's JSON-LD
     }
-    if page.count > 1:
-        context["page"].update(_pagination(r, page))
     builder = _CONTEXT_BUILDERS.get(page.kind, _list_context)
     context.update(builder(r, page))
     return context
@@ -376,8 +497,8 @@ def _pagination(r: Renderer, page: Page) -> dict:
 
 def _article_context(r: Renderer, page: Page) -> dict:
     article = r.article(page.key)
-    alternates = [{"hreflang": article.lang, "href": article.permalink}] + [
-        {"hreflang": c.lang, "href": c.absolute} for c in article.counterparts
+    alternates = [Record(hreflang=article.lang, href=article.permalink)] + [
+        Record(hreflang=c.lang, href=c.absolute) for c in article.counterparts
     ]
     json_ld = news_article_json(r, article)
     context = {
@@ -407,6 +528,7 @@ def _provenance(r: Renderer, article: ArticleView, json_ld: dict) -> str:
     return ""
 
 
+@cache  # babel parses the locale every time
 def _language_name_in(code: str, reader: str) -> str:
     """A language's name in the reader's language: "Korean" on an English page, "영어" on a Korean one."""
     from babel import Locale
@@ -515,8 +637,8 @@ def open_graph(r: Renderer, article: ArticleView) -> list[tuple[str, str]]:
 
 
 def _edition_alternates(r: Renderer, suffix: str = "") -> list[dict]:
-    alternates = [{"hreflang": e["code"], "href": r.absolute(f"/{e['code']}/{suffix}")} for e in r.editions]
-    return alternates + [{"hreflang": "x-default", "href": r.absolute("/")}]
+    alternates = [Record(hreflang=e["code"], href=r.absolute(f"/{e['code']}/{suffix}")) for e in r.editions]
+    return alternates + [Record(hreflang="x-default", href=r.absolute("/"))]
 
 
 def list_name(page: Page) -> str:
@@ -562,7 +684,7 @@ def _list_context(r: Renderer, page: Page) -> dict:
         paths = counterpart_paths(r.index, page)
         context["edition_links"] = {code: r.link(path) for code, path in paths.items()}
         if len(paths) > 1 and page.number == 1:
-            context["alternates"] = [{"hreflang": code, "href": r.absolute(path)} for code, path in paths.items()]
+            context["alternates"] = [Record(hreflang=code, href=r.absolute(path)) for code, path in paths.items()]
         context["page_json_ld"] = _collection_json(r, page, context)
     if page.number > 1:
         context["title"] = f"{context['title']} ({t['page_of'].format(number=page.number, count=page.count)})"
@@ -654,16 +776,16 @@ def _sitemap_context(r: Renderer, page: Page) -> dict:
     """One part of the sitemap: the pages named in page.sources, with alternates for story pairs."""
     entries = []
     for p in (r.page_at(path) for path in page.sources):
-        entry = {"loc": r.absolute(p.path), "lastmod": None, "alternates": []}
+        lastmod, alternates = None, []
         if p.kind == PageKind.ARTICLE:
             a = r.article(p.key)
-            entry["lastmod"] = a.modified.iso
+            lastmod = a.modified.iso
             if a.counterparts:
-                entry["alternates"] = [{"hreflang": a.lang, "href": a.permalink}] + [
-                    {"hreflang": c.lang, "href": c.absolute} for c in a.counterparts]
+                alternates = [Record(hreflang=a.lang, href=a.permalink)] + [
+                    Record(hreflang=c.lang, href=c.absolute) for c in a.counterparts]
         elif p.kind in (PageKind.HOME, PageKind.ROOT) and p.number == 1:
-            entry["alternates"] = _edition_alternates(r)
-        entries.append(entry)
+            alternates = _edition_alternates(r)
+        entries.append(Record(loc=r.absolute(p.path), lastmod=lastmod, alternates=alternates))
     return {"entries": entries}
 
 
@@ -714,8 +836,8 @@ def _news_sitemap_context(r: Renderer, page: Page) -> dict:
     for source in page.sources:
         article = r.article(source)
         lang = r.config.language(article.lang)
-        entries.append({"loc": article.permalink, "name": lang.title, "language": article.lang,
-                        "date": article.posted.iso, "title": article.title})
+        entries.append(Record(loc=article.permalink, name=lang.title, language=article.lang, date=article.posted.iso,
+                              title=article.title))
     return {"entries": entries}
 
 

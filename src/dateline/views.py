@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -14,7 +15,36 @@ from dateline.i18n import format_moment
 
 def site_link(config: Config, path: str) -> str:
     """A site path ("/en/...") as the href every internal link uses: base path included, encoded."""
-    return quote(config.base_path.rstrip("/") + path, safe="/#?=&%")
+    return _quoted_link(config.base_path, path)
+
+
+@lru_cache(maxsize=8192)  # every page links its edition's sections, feed, archive...: quote each once
+def _quoted_link(base_path: str, path: str) -> str:
+    return quote(base_path.rstrip("/") + path, safe="/#?=&%")
+
+
+class Record(dict):
+    """A mapping that templates read by attribute (`page.kind`, `t.posted`) as fast as a field.
+
+    Jinja tries an attribute before a key, and on a plain dict every `.name` costs an exception
+    first; here the keys are attributes too. A key named like a dict method (`items`) stays a key
+    only, so `.items` is still the method, as on a dict. Built whole: changing it afterwards
+    changes the mapping, not the attributes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__.update((k, v) for k, v in self.items() if isinstance(k, str) and k not in _DICT_NAMES)
+
+    def __reduce__(self):
+        return type(self), (dict(self),)
+
+    @classmethod
+    def deep(cls, table: dict) -> Record:
+        """The table as a Record, and every table in it."""
+        return cls((k, cls.deep(v) if isinstance(v, dict) else v) for k, v in table.items())
+
+
+_DICT_NAMES = frozenset(dir(dict))
 
 
 def absolute_link(config: Config, path: str) -> str:
