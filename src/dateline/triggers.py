@@ -12,7 +12,6 @@ the same processors run in the same order on the same texts, and the HTML is the
 from __future__ import annotations
 
 import re
-import types
 
 from markdown import util
 from markdown.extensions import Extension
@@ -76,12 +75,16 @@ def _with_triggers(registry: util.Registry, table: dict[str, Triggers]) -> list[
 class TriggeredInlineProcessor(InlineProcessor):
     """InlineProcessor whose per-text loop skips a pattern when the text lacks its trigger."""
 
+    _listed = -1  # how many patterns the registry held when _patterns was made
+
     def run(self, tree, ancestors=None):
-        self._patterns = _with_triggers(self.inlinePatterns, INLINE_TRIGGERS)
-        # Most texts (a sentence, a Korean paragraph) hold no trigger at all: one search clears them.
-        every = {trigger for _, triggers in self._patterns for trigger in triggers or ()}
-        known = all(triggers for _, triggers in self._patterns)
-        self._any_trigger = re.compile("|".join(map(re.escape, sorted(every)))) if known and every else None
+        if self._listed != len(self.inlinePatterns):  # once per converter: listing costs a tenth of a conversion
+            self._patterns = _with_triggers(self.inlinePatterns, INLINE_TRIGGERS)
+            self._listed = len(self.inlinePatterns)
+            # Most texts (a sentence, a Korean paragraph) hold no trigger at all: one search clears them.
+            every = {trigger for _, triggers in self._patterns for trigger in triggers or ()}
+            known = all(triggers for _, triggers in self._patterns)
+            self._any_trigger = re.compile("|".join(map(re.escape, sorted(every)))) if known and every else None
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803 (theirs)
@@ -100,16 +103,26 @@ class TriggeredInlineProcessor(InlineProcessor):
         return data
 
 
-def _parse_blocks(parser, parent, blocks: list[str]) -> None:
-    """BlockParser.parseBlocks, with the skips (and the processors listed once, not once per block)."""
-    processors = _with_triggers(parser.blockprocessors, BLOCK_TRIGGERS)
-    while blocks:
-        for processor, triggers in processors:
-            if triggers is not None and not _holds_any(blocks[0], triggers):
-                continue
-            if processor.test(parent, blocks[0]):
-                if processor.run(parent, blocks) is not False:
-                    break
+class TriggeredBlocks:
+    """BlockParser.parseBlocks, with the skips, for one converter's parser."""
+
+    def __init__(self, parser):
+        self.parser = parser
+        self._processors: list[tuple[object, Triggers | None]] = []
+        self._listed = -1
+
+    def __call__(self, parent, blocks: list[str]) -> None:
+        registry = self.parser.blockprocessors
+        if self._listed != len(registry):
+            self._processors, self._listed = _with_triggers(registry, BLOCK_TRIGGERS), len(registry)
+        processors = self._processors
+        while blocks:
+            for processor, triggers in processors:
+                if triggers is not None and not _holds_any(blocks[0], triggers):
+                    continue
+                if processor.test(parent, blocks[0]):
+                    if processor.run(parent, blocks) is not False:
+                        break
 
 
 class TriggersExtension(Extension):
@@ -117,4 +130,4 @@ class TriggersExtension(Extension):
         if hasattr(InlineProcessor, _HANDLE) and hasattr(InlineProcessor, _APPLY):  # else keep the stock stage
             md.treeprocessors.register(TriggeredInlineProcessor(md), "inline", 20)
         # This converter's parser only: its processors call parser.parseBlocks for nested blocks.
-        md.parser.parseBlocks = types.MethodType(_parse_blocks, md.parser)
+        md.parser.parseBlocks = TriggeredBlocks(md.parser)
