@@ -610,8 +610,10 @@ TAG_SCAN_WEIGHT = 0.1
 def body_errors(source: str, body: str, first_line: int) -> list[ContentError]:
     """Lists or quotes nested deeper than Python-Markdown can recurse, and inline markup it would
     take minutes to convert: each an error at its line, before conversion."""
-    if _within_limits(body):
-        return []
+    return [] if _within_limits(body) else _errors_block_by_block(source, body, first_line)
+
+
+def _errors_block_by_block(source: str, body: str, first_line: int) -> list[ContentError]:
     errors, scanned = [], 0
     for line, text, depth in _blocks(body, first_line):
         if depth > MAX_LIST_DEPTH and not errors:
