@@ -14,7 +14,7 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dateline import bodies, characters, content, triggers
+from dateline import bodies, characters, content, frontmatter_yaml, triggers
 from dateline.config import load_config
 from dateline.images import body_image_refs
 
@@ -287,3 +287,21 @@ def test_body_image_refs_skips_only_bodies_without_an_image(body, expected):
     article = content.Article(source="content/en/a.md", lang="en", title="t", posted=None, updated=None, slug="a",
                               body=body, body_line=11, digest="d")
     assert body_image_refs(article) == expected
+
+
+# ---- front matter values -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("front_matter", "meta", "dropped"), [
+    ('title: "Talks \\v resume"\n', {"title": "Talks  resume"}, ["title"]),  # a YAML escape
+    ('tags: ["a\\x0bb", c]\n', {"tags": ["ab", "c"]}, ["tags"]),
+    ('dateline: {city: "Se\\u0085oul"}\n', {"dateline": {"city": "Seoul"}}, ["dateline"]),
+    ("title: Talks \ufdd0 resume\n", {"title": "Talks  resume"}, ["title"]),  # raw (load_article drops it before)
+    ('title: "Back\\\\slash"\n', {"title": "Back\\slash"}, []),  # an escape that makes nothing invalid
+    ("title: Plain\ntags: [a, b]\n", {"title": "Plain", "tags": ["a", "b"]}, []),
+])
+def test_front_matter_values_lose_invalid_characters_whether_or_not_the_walk_is_skipped(front_matter, meta, dropped):
+    document, errors = frontmatter_yaml.split_document("a.md", f"---\n{front_matter}---\nBody.\n")
+    assert errors == []
+    assert document.meta == meta
+    assert [key for key, _ in document.dropped] == dropped
+    assert all("dropped 1 control character" in warning for _, warning in document.dropped)

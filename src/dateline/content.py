@@ -601,7 +601,8 @@ def alias_path(alias: str) -> str | None:
 FENCE = re.compile(r"[ \t]*(```|~~~)")
 LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 QUOTES = re.compile(r"(?:>[ \t]?)+")
-INLINE_MARKUP = re.compile(r"[<\[&`*_\\]")
+INLINE_MARKUP_CHARACTERS = "<[&`*_\\"
+INLINE_MARKUP = re.compile(f"[{re.escape(INLINE_MARKUP_CHARACTERS)}]")
 BRACKETS = re.compile(r"[\[\]]")
 # An HTML tag's regular expression runs in C: its scans cost a tenth of a '['.
 TAG_SCAN_WEIGHT = 0.1
@@ -632,7 +633,9 @@ def _errors_block_by_block(source: str, body: str, first_line: int) -> list[Cont
 
 
 # A line that starts with this many spaces, tabs and '>' (between them) can nest that deep; none can deeper.
-DEEP_LINE = re.compile(rf"^[ \t>]{{{MAX_LIST_DEPTH}}}", re.M)
+# (Not "^" and re.M: tried at every position; a newline is found by a fast scan.)
+DEEP_START = re.compile(rf"[ \t>]{{{MAX_LIST_DEPTH}}}")
+DEEP_LINE = re.compile(rf"\n[ \t>]{{{MAX_LIST_DEPTH}}}")
 
 
 def _within_limits(body: str) -> bool:
@@ -642,7 +645,7 @@ def _within_limits(body: str) -> bool:
     four columns: one level); a block holds at most the body's inline markup; and its scan is at
     most the block's length for each '[', '](' and '<' it holds, so the body's scans add up to at
     most the body's length for each of them."""
-    if DEEP_LINE.search(body) or len(INLINE_MARKUP.findall(body)) > MAX_INLINE_MARKUP:
+    if DEEP_START.match(body) or DEEP_LINE.search(body) or sum(map(body.count, INLINE_MARKUP_CHARACTERS)) > MAX_INLINE_MARKUP:
         return False
     return (body.count("[") + body.count("](") + body.count("<")) * len(body) <= MAX_SCAN
 
