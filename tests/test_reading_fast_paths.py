@@ -1,5 +1,5 @@
 """The reading stage's fast paths give what the slow paths give, on the inputs that must take the slow
-path as well as on those they clear: the triggered Markdown stages (triggers.py) against stock
+path as well as on those they clear: the triggered Markdown stages and the toc skip (triggers.py) against stock
 Python-Markdown, the invalid-character class against the one it replaced, the quote-particle
 regular expressions against the old one, body_errors' whole-body bounds against the block-by-block
 count, and body_image_refs' early return."""
@@ -131,6 +131,7 @@ def test_the_converter_runs_the_triggered_stages():
     converter = bodies._converter()
     assert isinstance(converter.treeprocessors["inline"], triggers.TriggeredInlineProcessor)
     assert isinstance(converter.parser.parseBlocks, triggers.TriggeredBlocks)
+    assert isinstance(converter.treeprocessors["toc"], triggers.TocWhenNeeded)
 
 
 def test_every_inline_pattern_has_triggers_so_texts_without_any_skip_them_all():
@@ -139,7 +140,8 @@ def test_every_inline_pattern_has_triggers_so_texts_without_any_skip_them_all():
     assert len(names) == len(patterns)
 
 
-@pytest.mark.parametrize("text", [EVERY_FEATURE, EVERY_FEATURE.replace("\n", "\n\n"), "", "plain", "[", "![x](", "<", "&"])
+@pytest.mark.parametrize("text", [EVERY_FEATURE, EVERY_FEATURE.replace("\n", "\n\n"), "", "plain", "[", "![x](", "<", "&",
+                                  "[TOC]\n\nNo heading, only the marker.", "No heading.\n\n<h2>A raw one</h2>\n"])
 def test_triggered_markdown_gives_stock_markdowns_html(text):
     fast, plain = both(text)
     assert fast == plain
@@ -162,7 +164,7 @@ def test_triggered_markdown_gives_stock_markdowns_html_on_the_sample_site():
 
 MARKUP_PIECES = ["word", "단어", " ", "  \n", "\n", "\n\n", "*", "_", "`", "\\", "[", "]", "(", ")", "!", "<", ">", "&",
                  "#", "|", ":", "-", "=", "^", "\"", "'", "    ", "1. ", "http://x.y", "a@b.c", "<b>", "</b>", "&amp;",
-                 "[^1]", "]: /u", "\u201d", "이라고"]
+                 "[^1]", "]: /u", "\u201d", "이라고", "[TOC]", "{: #x .y }"]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
