@@ -601,7 +601,8 @@ def alias_path(alias: str) -> str | None:
 FENCE = re.compile(r"[ \t]*(```|~~~)")
 LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 QUOTES = re.compile(r"(?:>[ \t]?)+")
-INLINE_MARKUP = re.compile(r"[<\[&`*_\\]")
+INLINE_MARKUP_CHARACTERS = "<[&`*_\\"
+INLINE_MARKUP = re.compile(f"[{re.escape(INLINE_MARKUP_CHARACTERS)}]")
 BRACKETS = re.compile(r"[\[\]]")
 # An HTML tag's regular expression runs in C: its scans cost a tenth of a '['.
 TAG_SCAN_WEIGHT = 0.1
@@ -610,6 +611,10 @@ TAG_SCAN_WEIGHT = 0.1
 def body_errors(source: str, body: str, first_line: int) -> list[ContentError]:
     """Lists or quotes nested deeper than Python-Markdown can recurse, and inline markup it would
     take minutes to convert: each an error at its line, before conversion."""
+    return [] if _within_limits(body) else _errors_block_by_block(source, body, first_line)
+
+
+def _errors_block_by_block(source: str, body: str, first_line: int) -> list[ContentError]:
     errors, scanned = [], 0
     for line, text, depth in _blocks(body, first_line):
         if depth > MAX_LIST_DEPTH and not errors:
@@ -625,6 +630,24 @@ def body_errors(source: str, body: str, first_line: int) -> list[ContentError]:
         errors.append(ContentError(source, first_line, "the body holds too many unclosed '[' or '<' to convert in "
                                                        "reasonable time: close them, or escape them as \\[ and \\<"))
     return errors
+
+
+# A line that starts with this many spaces, tabs and '>' (between them) can nest that deep; none can deeper.
+# (Not "^" and re.M: tried at every position; a newline is found by a fast scan.)
+DEEP_START = re.compile(rf"[ \t>]{{{MAX_LIST_DEPTH}}}")
+DEEP_LINE = re.compile(rf"\n[ \t>]{{{MAX_LIST_DEPTH}}}")
+
+
+def _within_limits(body: str) -> bool:
+    """True when no block of the body can reach a limit of body_errors, from bounds on the whole
+    body that cost a few scans in C (most bodies: a tenth of the cost of going block by block).
+    A line's depth is at most one more than its leading spaces, tabs and '>' (a tab indents at most
+    four columns: one level); a block holds at most the body's inline markup; and its scan is at
+    most the block's length for each '[', '](' and '<' it holds, so the body's scans add up to at
+    most the body's length for each of them."""
+    if DEEP_START.match(body) or DEEP_LINE.search(body) or sum(map(body.count, INLINE_MARKUP_CHARACTERS)) > MAX_INLINE_MARKUP:
+        return False
+    return (body.count("[") + body.count("](") + body.count("<")) * len(body) <= MAX_SCAN
 
 
 def _scan_cost(text: str) -> int:

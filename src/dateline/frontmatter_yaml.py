@@ -136,6 +136,14 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
         kind = "empty" if meta is None else f"a {type(meta).__name__}"
         return None, [ContentError(path, 1, f"front matter must be a mapping of keys to values, not {kind}")]
     key_lines = {key: line + FIRST_LINE for key, line in loader.key_lines.items()}
+    # A value holds a character no output can carry only from the text itself or from a YAML escape:
+    # most front matter has neither, and its values need no walk.
+    dropped = _drop_invalid_values(meta) if "\\" in fm_text or INVALID_CHARACTERS.search(fm_text) else ()
+    return RawDocument(meta, key_lines, body, body_line, dropped), []
+
+
+def _drop_invalid_values(meta: dict) -> tuple[tuple[str, str], ...]:
+    """Drop the characters no output can carry from META's values, in place; (key, warning) for each key that had some."""
     dropped = []
     for key, value in meta.items():
         found: list[str] = []
@@ -143,7 +151,7 @@ def split_document(path: str, text: str) -> tuple[RawDocument | None, list[Conte
         if found:
             shown = " ".join(INVALID_CHARACTERS.sub("", str(key)).split())  # a message is one line: no CR, LF or U+0085
             dropped.append((str(key), f"warning: '{shown}': dropped {describe_characters(found)}"))
-    return RawDocument(meta, key_lines, body, body_line, tuple(dropped)), []
+    return tuple(dropped)
 
 
 def _without_invalid(value, found: list[str]):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import markdown as python_markdown
 
-from dateline import bodies, images, typography
+from dateline import bodies, images, triggers, typography
 from dateline.config import Config
 from dateline.content import Article
 
@@ -29,7 +29,7 @@ STORE_NAME = "bodies.sqlite"
 def _converter_fingerprint() -> str:
     """Changes whenever Python-Markdown or our conversion code does."""
     digest = hashlib.blake2b(python_markdown.__version__.encode(), digest_size=8)
-    for module in (bodies, typography, images):  # images: figure markup and rendition names
+    for module in (bodies, typography, triggers, images):  # images: figure markup and rendition names
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
