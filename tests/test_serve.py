@@ -306,18 +306,25 @@ def test_exposure_warning():
 # ---- the command itself ------------------------------------------------------------------
 
 
-def test_ctrl_c_stops_cleanly_and_frees_the_port(site):
+def start_serve(site: Path, *options: str) -> tuple[subprocess.Popen, int]:
+    """`dateline serve OPTIONS --port 0` in a process of its own, once it says it serves: (process, port)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "dateline", "serve", "--watch", "--port", "0", "--site", str(site)],
+        [sys.executable, "-m", "dateline", "serve", *options, "--port", "0", "--site", str(site)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+    lines = []
+    while not any("Serving" in line for line in lines):
+        line = process.stdout.readline()
+        if not line:
+            process.kill()
+            raise AssertionError(f"server ended early: {process.stderr.read()}")
+        lines.append(line)
+    return process, int(re.search(r"127\.0\.0\.1:(\d+)/", lines[-1]).group(1))
+
+
+def test_ctrl_c_stops_cleanly_and_frees_the_port(site):
+    process, port = start_serve(site, "--watch")
     try:
-        lines = []
-        while not any("Serving" in line for line in lines):
-            line = process.stdout.readline()
-            assert line, f"server ended early: {process.stderr.read()}"
-            lines.append(line)
-        port = int(re.search(r"127\.0\.0\.1:(\d+)/", lines[-1]).group(1))
         socket.create_connection(("127.0.0.1", port), timeout=WAIT).close()  # it listens
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
@@ -332,17 +339,8 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(site):
 
 def test_no_search_serves_the_site_without_its_search_pages(site):
     """`serve --no-search`, as `build --no-search`: what a machine without the search extra runs."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dateline", "serve", "--no-search", "--port", "0", "--site", str(site)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    process, port = start_serve(site, "--no-search")
     try:
-        lines = []
-        while not any("Serving" in line for line in lines):
-            line = process.stdout.readline()
-            assert line, f"server ended early: {process.stderr.read()}"
-            lines.append(line)
-        port = int(re.search(r"127\.0\.0\.1:(\d+)/", lines[-1]).group(1))
         statuses = {}
         for path in ("/en/", "/en/search/"):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
