@@ -279,6 +279,11 @@ class LazyHTML:
         return self.__html__()
 
 
+# Article views (and the fragments that name them) a Renderer keeps at most: enough for every
+# list of a large edition to find its articles made, a bounded part of a worker's memory.
+KEPT_VIEWS = 20_000
+
+
 class Renderer:
     def __init__(self, index: SiteIndex, bodies: Mapping[str, str], summaries: Mapping[str, str] | None = None):
         self.index = index
@@ -295,6 +300,11 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
         naming the template and line, and the page."""
+        if len(self._views) > KEPT_VIEWS:
+            # A 100,000-story archive would otherwise keep a view and a card of every article in
+            # every worker: start over between pages (the fragments name views by identity).
+            self._views.clear()
+            self._fragments.clear()
         fragments = _FRAGMENTS.set(self._fragments)
         try:
             template = self.env.select_template(TEMPLATE_FOR[page.kind])
