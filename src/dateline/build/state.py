@@ -10,8 +10,10 @@ says why), and every output file it lists is checked against the disk before use
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +61,19 @@ class State:
     template_references: dict[str, tuple | None] = field(default_factory=dict)  # templates.known_references
 
 
+@contextmanager
+def collector_paused():
+    """The garbage collector off while a state of millions of objects is loaded or saved: it would
+    walk them all again and again as they are made (at 100,000 stories, half the time of either)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def stamp(config: Config) -> tuple:
     return (FORMAT, CODE, str(config.site_dir), str(config.out_dir))
 
@@ -74,7 +89,7 @@ def load_state(config: Config) -> tuple[State | None, str]:
     if not config.out_dir.is_dir():
         return None, ""
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, collector_paused():
             state = pickle.load(handle)
     except FileNotFoundError:
         return None, ""
@@ -92,7 +107,7 @@ def temporary_state_file(config: Config, state: State) -> Path:
     path = state_path(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".pickle.new")
-    with open(tmp, "wb") as handle:
+    with open(tmp, "wb") as handle, collector_paused():
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return tmp
 
