@@ -233,6 +233,8 @@ class _IndexPatch:
                 self.articles[source] = new
         if any(s not in old.articles for s, (_, new) in changed.items() if new is not None):
             self.articles = dict(sorted(self.articles.items()))  # a cold build's order: by source
+        # Whether a changed article's times moved (or it came or went): what the clock reads.
+        self.clock_moved = any(_clock_fields(was) != _clock_fields(new) for was, new in changed.values())
 
     def apply(self) -> SiteIndex | None:
         old, articles = self.old, self.articles
@@ -250,7 +252,7 @@ class _IndexPatch:
         if pages is None:
             return None
         clock_fields = {}
-        if self._clock_moved():
+        if self.clock_moved:
             candidates = sorted((a for a in self.loaded.values() if self.config.drafts or not a.draft), key=lambda a: a.source)
             clock_fields = {"next_change": clock.next_change(candidates, self.now),
                             "clock_instants": clock.clock_instants(candidates)}
@@ -258,10 +260,6 @@ class _IndexPatch:
         return replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
                        correspondent_keys=correspondent_keys, pages=pages, now=self.now, drafts_left_out=drafts,
                        **clock_fields)
-
-    def _clock_moved(self) -> bool:
-        """Whether a changed article's times moved (or it came or went): what the clock reads."""
-        return any(_clock_fields(was) != _clock_fields(new) for was, new in self.changed.values())
 
     def _urls(self) -> dict[str, str] | None:
         """Article URLs; None if a changed article's URL is taken (build_index names the clash)."""
@@ -338,19 +336,18 @@ class _IndexPatch:
     def _terms(self, correspondent_keys: dict[Person, str], by_slug: dict[str, Correspondent],
                moved_people: set[str]) -> dict[tuple[str, str, str], Term]:
         old = self.old
+        listed_under = {s: set(_term_keys(new, correspondent_keys)) for s, (_, new) in self.changed.items() if new}
         touched = {key for key in old.terms if key[0] == "correspondent" and key[2] in moved_people}
-        for was, new in self.changed.values():
+        for source, (was, _) in self.changed.items():
             if was is not None:
                 touched.update(_term_keys(was, old.correspondent_keys))
-            if new is not None:
-                touched.update(_term_keys(new, correspondent_keys))
+            touched.update(listed_under.get(source, ()))
         if not touched:
             return old.terms
         terms = dict(old.terms)
         for key in touched:
             members = [s for s in (old.terms[key].sources if key in old.terms else ()) if s not in self.changed]
-            members += [s for s, (_, new) in self.changed.items()
-                        if new is not None and key in _term_keys(new, correspondent_keys)]
+            members += [s for s, keys in listed_under.items() if key in keys]
             if not members:
                 terms.pop(key, None)
                 continue
@@ -374,7 +371,7 @@ class _IndexPatch:
                 return (kind, page.lang, page.key) in moved_terms
             # Notices and redirects stay: no changed article has one (update_index); the news
             # sitemap stays unless a changed article's time moved or it came or went.
-            return kind == PageKind.CORRECTIONS or (kind == PageKind.NEWS_SITEMAP and self._clock_moved())
+            return kind == PageKind.CORRECTIONS or (kind == PageKind.NEWS_SITEMAP and self.clock_moved)
 
         pages, gone = [], []
         for page in old.pages:
@@ -387,7 +384,7 @@ class _IndexPatch:
             if key in terms:
                 kind, lang, slug = key
                 fresh += _paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, terms[key].sources)
-        fresh += _desk_pages(articles, editions, self.now if self._clock_moved() else None)
+        fresh += _desk_pages(articles, editions, self.now if self.clock_moved else None)
         known = old.pages_by_path
         fresh = [known[p.path] if known.get(p.path) == p else p for p in fresh]
         pages += fresh + self._sitemaps(gone, fresh)

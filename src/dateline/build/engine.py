@@ -306,13 +306,13 @@ class SiteBuilder:
         now = self.clock()
         if state is not None:
             before = {s: _last_read(state, s) for s in self.sources.dirty}
+            photo_moved = {s for s, key in body_keys.items() if state.body_keys.get(s) != key}
             if not any(_index_fields(a) != _index_fields(self.sources.articles.get(s)) for s, a in before.items()) \
                     and not clock_moves(state.index.clock_instants, state.index.now, now):
-                photo_moved = {s for s, key in body_keys.items() if state.body_keys.get(s) != key}
                 return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
             index = update_index(state.index, self.sources.articles, before, now)
             if index is not None:
-                return self._plan_patched(state, index, set(before), templates, body_keys, photos)
+                return self._plan_patched(state, index, set(before), photo_moved, templates, body_keys, photos)
         index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
@@ -323,16 +323,17 @@ class SiteBuilder:
         render = [p for p in index.pages if fingerprints[p.output] is None or old.get(p.output) != fingerprints[p.output]]
         return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
 
-    def _plan_patched(self, state: State, index: SiteIndex, dirty: set[str], templates: dict[str, tuple],
-                      body_keys: dict[str, str], photos: dict[str, images.ArticleImages]) -> _Plan:
+    def _plan_patched(self, state: State, index: SiteIndex, dirty: set[str], photo_moved: set[str],
+                      templates: dict[str, tuple], body_keys: dict[str, str],
+                      photos: dict[str, images.ArticleImages]) -> _Plan:
         """A structural edit followed in the index (index.update_index): look again at the pages
         the patch made or replaced, at those that show an article whose view moved, and at the
         lists whose other-edition links may have moved."""
         old = state.index
-        views, moved_views = self._patched_views(state, index, dirty, body_keys)
+        views, moved_views = self._patched_views(state, index, dirty, photo_moved)
         sections = self._sections(index)
         moved_langs = {lang for lang, links in sections.items() if state.sections.get(lang) != links}
-        moved_kinds = {kind for kind, key in templates.items() if state.templates.get(kind) != key}
+        moved_kinds = _moved_kinds(state, templates)
         # counterpart_paths: a list page that appeared or went changes the language links of its
         # namesakes in the other editions
         appeared = index.pages_by_path.keys() ^ old.pages_by_path.keys()
@@ -345,9 +346,7 @@ class SiteBuilder:
             fingerprint = state.fingerprints.get(page.output)
             if (fingerprint is None or known.get(page.path) is not page or page.kind in moved_kinds
                     or (page.lang or default) in moved_langs or page.kind in WHOLE_INDEX_KINDS
-                    or (moved_lists and list_name(page) in moved_lists)):
-                fingerprint = None
-            elif _shows(page, moved_views, beyond):
+                    or (moved_lists and list_name(page) in moved_lists) or _shows(page, moved_views, beyond)):
                 fingerprint = None
             if fingerprint is None:
                 fingerprint = self._fingerprint(index, page, views, sections, templates)
@@ -357,13 +356,12 @@ class SiteBuilder:
         return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
 
     def _patched_views(self, state: State, index: SiteIndex, dirty: set[str],
-                       body_keys: dict[str, str]) -> tuple[dict[str, bytes], set[str]]:
+                       photo_moved: set[str]) -> tuple[dict[str, bytes], set[str]]:
         """(every article's view digest, the articles whose view moved): looked at again for the
         changed articles, their counterparts before and after, and the articles of every term
         whose name, place or person moved (view_key shows those)."""
         old = state.index
-        affected = {s for s in dirty if s in index.articles}
-        affected |= {s for s, key in body_keys.items() if state.body_keys.get(s) != key and s in index.articles}
+        affected = {s for s in dirty | photo_moved if s in index.articles}
         for source in dirty:
             affected.update(c for c in old.counterparts.get(source, ()) + index.counterparts.get(source, ())
                             if c in index.articles)
@@ -395,7 +393,7 @@ class SiteBuilder:
         views = dict(state.views)
         for source in affected:
             views[source] = digest(view_key(index, source))
-        moved_kinds = {kind for kind, key in templates.items() if state.templates.get(kind) != key}
+        moved_kinds = _moved_kinds(state, templates)
         fingerprints = dict(state.fingerprints)
         render = []
         beyond = pages_showing_beyond_sources(index, affected)
@@ -542,6 +540,11 @@ def _last_read(state: State, source: str) -> Article | None:
 
 def _plain(record) -> tuple:
     return tuple(getattr(record, f.name) for f in fields(record))
+
+
+def _moved_kinds(state: State, templates: dict[str, tuple]) -> set[str]:
+    """The page kinds whose templates changed since the state was saved."""
+    return {kind for kind, key in templates.items() if state.templates.get(kind) != key}
 
 
 def _shows(page: Page, sources: set[str], beyond: set[str]) -> bool:
