@@ -6,6 +6,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import page, write_site
 
 ARTICLES = {
@@ -189,3 +191,38 @@ def test_rebuild_rewrites_only_what_changed_and_equals_a_fresh_build(make_site, 
     assert "ko/2024/05/03/talks/index.html" not in changed
     assert "en/2024/03/01/brief/index.html" not in after and not (out / "en/2024/03").exists()
     assert files_of(out) == files_of(build_site(site, "--out", tmp_path / "fresh"))
+
+
+def test_a_busy_body_store_is_waited_for_never_replaced(tmp_path):
+    """Another process holding the store's write lock is not damage: opening it waits and then
+    fails as busy; the store and what it holds are left alone (replacing the file under other
+    processes' connections is what damages it)."""
+    import sqlite3
+
+    from dateline.build.bodystore import BodyStore
+
+    path = tmp_path / "bodies.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None)  # a store not yet in WAL mode: switching needs the lock
+    holder.execute("CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL)")
+    holder.execute("INSERT INTO bodies VALUES (?, ?, ?)", (BodyStore.key("kept"), "<p>Kept.</p>", "Kept."))
+    holder.execute("BEGIN EXCLUSIVE")
+    store = BodyStore(path)
+    store.timeout = 0.2
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        store.open()
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert BodyStore(path).html("kept") == "<p>Kept.</p>"
+
+
+def test_a_damaged_body_store_is_replaced_with_its_write_ahead_log(tmp_path):
+    from dateline.build.bodystore import BodyStore
+
+    path = tmp_path / "bodies.sqlite"
+    path.write_bytes(b"\x80garbage" * 1000)
+    wal = tmp_path / "bodies.sqlite-wal"
+    wal.write_bytes(b"\x80a log of another file" * 100)
+    store = BodyStore(path)
+    store.add([("new", "<p>New.</p>", "New.")])
+    assert store.html("new") == "<p>New.</p>"
+    assert not wal.exists() or b"another file" not in wal.read_bytes()

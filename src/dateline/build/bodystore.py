@@ -24,6 +24,9 @@ from dateline.config import Config
 from dateline.content import Article
 
 STORE_NAME = "bodies.sqlite"
+# A connection a forked process inherited: never used and never closed there. Closing it in the
+# child would release the POSIX locks SQLite holds on the file for the child's own connection.
+_INHERITED: list[sqlite3.Connection] = []
 
 
 def _converter_fingerprint() -> str:
@@ -43,7 +46,10 @@ def cache_dir(config: Config) -> Path:
 
 class BodyStore:
     """body key (body_key) -> (body HTML, first-paragraph summary). Opened lazily, once per process, so forked
-    workers each get a connection of their own."""
+    workers each get a connection of their own. The process that opens it first creates the file:
+    the build opens it before forking workers (`open`), so that workers never race to create it."""
+
+    timeout = 30.0  # seconds to wait for another process's write
 
     def __init__(self, path: Path):
         self.path = path
@@ -57,20 +63,29 @@ class BodyStore:
     @property
     def db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
+            if self._connection is not None:
+                _INHERITED.append(self._connection)
             self._connection = self._open()
             self._pid = os.getpid()
         return self._connection
+
+    def open(self) -> None:
+        """Open (and create or replace) the file now, in this process."""
+        self.db  # noqa: B018
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             return self._connect()
-        except sqlite3.DatabaseError:  # damaged: start afresh
-            self.path.unlink(missing_ok=True)
+        except sqlite3.OperationalError:  # busy or locked by another process: not damage
+            raise
+        except sqlite3.DatabaseError:  # damaged: start afresh, without the old file's write-ahead log
+            for path in (self.path, self.path.with_name(self.path.name + "-wal"), self.path.with_name(self.path.name + "-shm")):
+                path.unlink(missing_ok=True)
             return self._connect()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, summary TEXT NOT NULL)")

@@ -236,6 +236,7 @@ class SiteBuilder:
     def _read_sources(self, state: State | None, change: Change | None, progress: Progress | None) -> None:
         sources = self.sources  # its `dirty` holds what changed since the last build that succeeded
         images.load_probes(self.config)  # before the workers fork: they inherit what earlier builds probed
+        self.store.open()  # before the workers fork, so that they never race to create the file
         if change is not None and state is not None:
             sources.refresh(change.content, change.rescan)
             return
