@@ -31,6 +31,7 @@ import psutil
 from bench_build import make_corpus
 
 BIN = Path(sys.executable).parent
+SETTINGS = ("local-1", "local-2", "cluster-1", "cluster-2")
 
 
 def tree_digest(root: Path) -> str:
@@ -82,10 +83,21 @@ class LocalCluster:
     def worker_cpu(self) -> float:
         return sum(sum(psutil.Process(w.pid).cpu_times()[:2]) for w in self.workers)
 
+    def worker_peak_mib(self) -> float:
+        """The largest worker's peak resident set so far (VmHWM)."""
+        return max(_peak_mib(w.pid) for w in self.workers)
+
     def stop(self) -> None:
         for process in [*self.workers, self.scheduler]:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+
+
+def _peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def broadcast_mib(site: Path, out: Path) -> float:
@@ -106,40 +118,49 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=1, help="builds per setting; the table shows the fastest")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dateline-bench")
+    parser.add_argument("--settings", nargs="+", choices=SETTINGS, default=list(SETTINGS),
+                        help="which builds to time after the first (at 100,000 stories each takes minutes)")
+    parser.add_argument("--no-search", action="store_true", help="build without the search index (as bench_compare does)")
     args = parser.parse_args()
+    common = ["--no-search"] if args.no_search else []
     args.workdir.mkdir(parents=True, exist_ok=True)
     site = make_corpus(args.stories, args.workdir)
     outputs = args.workdir / f"outputs-{args.stories}"
     outputs.mkdir(exist_ok=True)
-    first = timed_build(site, outputs / "first")  # converts every body into the store
+    first = timed_build(site, outputs / "first", *common)  # converts every body into the store
     print(f"{args.stories} stories, {len(list((site / 'content').rglob('*.md')))} articles, "
           f"{sum(1 for p in (outputs / 'first').rglob('*') if p.is_file())} files; first build with conversion "
           f"{first['wall']:.1f} s; broadcast to each worker {broadcast_mib(site, outputs / 'first'):.1f} MiB")
     reference = tree_digest(outputs / "first")
-    print(f"{'setting':<24} {'wall s':>7} {'client CPU s':>13} {'client MiB':>11} {'workers CPU s':>14}  same bytes")
+    print(f"{'setting':<24} {'wall s':>7} {'client CPU s':>13} {'client MiB':>11} {'workers CPU s':>14} "
+          f"{'worker MiB':>11}  same bytes")
 
     def report(label: str, out: Path, extra: list[str], cluster: LocalCluster | None = None) -> None:
         best = None
         for _ in range(args.runs):
             before = cluster.worker_cpu() if cluster else 0.0
-            result = timed_build(site, out, *extra)
+            result = timed_build(site, out, *common, *extra)
             result["workers_cpu"] = cluster.worker_cpu() - before if cluster else 0.0
             best = result if best is None or result["wall"] < best["wall"] else best
         same = tree_digest(out) == reference
-        workers = f"{best['workers_cpu']:>14.1f}" if cluster else f"{'-':>14}"
+        workers = f"{best['workers_cpu']:>14.1f} {cluster.worker_peak_mib():>11.0f}" if cluster else f"{'-':>14} {'-':>11}"
         print(f"{label:<24} {best['wall']:>7.1f} {best['client_cpu']:>13.1f} {best['client_mib']:>11.0f} {workers}  {same}",
               flush=True)
 
-    report("local --jobs 1", outputs / "local-1", ["--jobs", "1"])
-    report("local --jobs 2", outputs / "local-2", ["--jobs", "2"])
+    for jobs in (1, 2):
+        if f"local-{jobs}" in args.settings:
+            report(f"local --jobs {jobs}", outputs / f"local-{jobs}", ["--jobs", str(jobs)])
+    if not {"cluster-1", "cluster-2"} & set(args.settings):
+        return
     folder = args.workdir / "dask"
     folder.mkdir(exist_ok=True)
     cluster = LocalCluster(folder)
     try:
         for n in (1, 2):
             cluster.add_worker()
-            report(f"--cluster, {n} worker{'s' if n > 1 else ''}", outputs / f"cluster-{n}", ["--cluster", cluster.address],
-                   cluster)
+            if f"cluster-{n}" in args.settings:
+                report(f"--cluster, {n} worker{'s' if n > 1 else ''}", outputs / f"cluster-{n}",
+                       ["--cluster", cluster.address], cluster)
     finally:
         cluster.stop()
 
