@@ -204,6 +204,80 @@ def test_serve_rebuilds_keep_the_index_up_to_date(tmp_path):
     assert not any("pagefind" in path for path in written + removed)
 
 
+def test_the_dev_server_publishes_pages_first_and_the_search_index_follows(tmp_path):
+    """search_later: an edit's pages are committed without waiting for Pagefind; the bundle of
+    the newest build follows in a commit of its own, one made for a replaced index is dropped,
+    and the output then is a cold build's."""
+    site = search_site(tmp_path / "site")
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+    engine.search_later = True
+    out = site / "site"
+    bundle_before = tree_digest(out / "en" / "pagefind")
+    story = site / "content" / "en" / "2024" / "05" / "rates.md"
+    story.write_text(story.read_text().replace("Markets rallied.", "Markets rallied on the surprise."))
+    changes = engine.build(Change(content=frozenset({story}))).changes
+    assert "en/2024/05/02/rates/index.html" in changes.updated
+    assert not any("pagefind" in path for path in changes.created + changes.updated + changes.deleted)
+    assert tree_digest(out / "en" / "pagefind") == bundle_before
+    replaced = engine.search_job
+    story.write_text(story.read_text().replace("on the surprise", "on the cut"))
+    engine.build(Change(content=frozenset({story})))
+    newest = engine.search_job
+    assert newest is not None and newest is not replaced
+    assert engine.commit_search(replaced, engine.search_files(replaced)) is None
+    assert tree_digest(out / "en" / "pagefind") == bundle_before, "a bundle for a replaced index is not written"
+    changes = engine.commit_search(newest, engine.search_files(newest))
+    assert any(path.startswith("en/pagefind/") for path in changes.created + changes.updated)
+    assert any(path.startswith("en/pagefind/fragment/") for path in changes.deleted)
+    assert not any(path.startswith("ko/") for path in changes.created + changes.updated + changes.deleted)
+    assert engine.search_job is None
+    cold = SiteBuilder(load_config(site, out_dir=tmp_path / "cold"), jobs=1, persist=False)
+    cold.build()
+    assert tree_digest(out) == tree_digest(tmp_path / "cold")
+    # The state knows the new bundle: the next edit's rebuild neither rewrites nor removes it.
+    story.write_text(story.read_text().replace("held interest rates", "kept interest rates"))
+    changes = engine.build(Change(content=frozenset({story}))).changes
+    assert changes.updated and not any("pagefind" in path for path in changes.created + changes.updated + changes.deleted)
+
+
+def test_serve_reloads_an_edit_before_pagefind_and_then_serves_its_index(tmp_path):
+    """`serve --watch` with search on: the edited page is served as soon as its rebuild is done
+    (the search thread has not committed yet), then the edition's new bundle is served."""
+    from serve_support import LiveServer, wait_until
+
+    site = search_site(tmp_path / "site", base_url="http://127.0.0.1/")
+    with LiveServer(site) as live:
+        assert live.built
+        searching = live.server.app.search
+        assert searching.wait_idle(120)  # what the watcher saw while the server started is indexed
+        entry = live.get("/en/pagefind/pagefind-entry.json").body
+        assert entry.startswith(b"{")
+        story = site / "content" / "en" / "2024" / "05" / "rates.md"
+        searching.gate = _SlowGate(searching.gate)  # the bundle's commit waits until the page has been checked
+        story.write_text(story.read_text().replace("Markets rallied.", "Markets rallied on the surprise."))
+        wait_until(lambda: b"on the surprise" in live.get("/en/2024/05/02/rates/").body, timeout=30)
+        assert live.get("/en/pagefind/pagefind-entry.json").body == entry, "the page came first"
+        searching.gate.release.set()
+        wait_until(lambda: live.get("/en/pagefind/pagefind-entry.json").body != entry, timeout=120)
+        assert searching.wait_idle(120)
+        out, served = live.out_dir, live.server.app.config
+    SiteBuilder(replace(served, out_dir=tmp_path / "cold"), jobs=1, persist=False).build()
+    assert tree_digest(out) == tree_digest(tmp_path / "cold")
+
+
+class _SlowGate:
+    """A gate whose writers wait for `release` first (what a long Pagefind run looks like)."""
+
+    def __init__(self, gate):
+        self.gate = gate
+        self.release = threading.Event()
+
+    def writing(self):
+        self.release.wait(60)
+        return self.gate.writing()
+
+
 def test_no_search_leaves_out_pages_links_and_index(tmp_path):
     site = search_site(tmp_path / "site")
     out = tmp_path / "out"

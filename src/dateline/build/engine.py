@@ -123,6 +123,15 @@ def format_clock_time(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M %Z")
 
 
+@dataclass(frozen=True)
+class SearchJob:
+    """A search index to bring up to date after the pages (SiteBuilder(search_later=True)): what
+    the build it follows indexed and where each article's body is stored."""
+
+    index: SiteIndex
+    body_keys: dict[str, str]
+
+
 @dataclass
 class _Plan:
     """One build worked out, before anything is written."""
@@ -147,8 +156,13 @@ class SiteBuilder:
     """Builds one site into one output folder, again and again."""
 
     def __init__(self, config: Config, *, jobs: int | None = None, persist: bool = True,
-                 now: dt.datetime | None = None, cluster: str | None = None):
+                 now: dt.datetime | None = None, cluster: str | None = None, search_later: bool = False):
         self.config = config
+        # The dev server publishes pages first: Pagefind indexes a whole edition again after any
+        # text edit (many seconds on a large archive), so the search bundle follows in a commit
+        # of its own (search_job, search_files, commit_search).
+        self.search_later = search_later and config.search
+        self.search_job: SearchJob | None = None  # the last build's, until its index is committed
         self.now = now  # the build's clock; None: the current time at each build
         self.cluster = cluster  # a Dask scheduler's address: render there (cluster.py) instead of in forked workers
         if cluster:
@@ -428,7 +442,10 @@ class SiteBuilder:
         assets = collect_static(config, index) + self._photo_files(state, plan, progress)
         asset_table, copies = self._plan_assets(state, assets)
         pages_and_assets = {p.output for p in index.pages} | set(asset_table)
-        kept_search = search.bundle_outputs(config) if config.search else set()
+        if self.search_later:  # the bundle stays as it is until commit_search
+            kept_search = _search_outputs(state.outputs) if state else search.bundle_outputs(config)
+        else:
+            kept_search = search.bundle_outputs(config) if config.search else set()
         if state is not None and not (plan.render or copies or self.sources.dirty
                                       or self._deleted(state, pages_and_assets | kept_search)):
             return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
@@ -444,9 +461,9 @@ class SiteBuilder:
             staged += copy_static(config, txn, copies)
             # Each edition's search index (Pagefind), written like the pages it indexes; Pagefind runs
             # only for an edition whose records changed (dateline.search keeps the last bundle).
-            bundle = search.search_files(config, index, renderer.bodies).files
+            bundle = {} if self.search_later else search.search_files(config, index, renderer.bodies).files
             staged += [relative for relative, data in bundle.items() if txn.write(relative, data)]
-            outputs = pages_and_assets | set(bundle)
+            outputs = pages_and_assets | set(bundle) | (kept_search if self.search_later else set())
             deleted = self._deleted(state, outputs)
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
@@ -464,7 +481,42 @@ class SiteBuilder:
         self.state = new_state
         self.sources.clean()
         images.save_probes(config)
+        if self.search_later:
+            self.search_job = SearchJob(index, digests)
         return self._result(index, len(assets), started, changes, plan, notes, full=state is None)
+
+    # ---- the search index after the pages (search_later) --------------------------------------
+
+    def search_files(self, job: SearchJob) -> dict[str, bytes]:
+        """Every edition's search bundle for `job` (runs Pagefind where records changed). Safe on
+        another thread than the builds': it reads the job's frozen index and opens the body store
+        for itself."""
+        bodies = Bodies(BodyStore(self.store.path), job.body_keys)
+        return search.search_files(self.config, job.index, bodies).files
+
+    def commit_search(self, job: SearchJob, files: dict[str, bytes]) -> Changes | None:
+        """Write the bundle made for `job` into the output; None (nothing written) when a later
+        build has replaced the index it indexes: that build's job follows."""
+        with locked(self.config.out_dir):
+            state = self.state
+            if state is None or state.index is not job.index:
+                return None
+            txn = OutputTransaction(self.config.out_dir)
+            try:
+                staged = [relative for relative, data in files.items() if txn.write(relative, data)]
+                deleted = _search_outputs(state.outputs) - set(files)
+                outputs = {relative: sig for relative, sig in state.outputs.items() if relative not in deleted}
+                outputs.update((relative, file_signature(txn.staged_file(relative))) for relative in staged)
+                outputs.update((relative, outputs.get(relative) or file_signature(self.config.out_dir / relative))
+                               for relative in files)
+                changes = txn.commit(staged, deleted)
+            except BaseException:
+                txn.discard()
+                raise
+            self.state = replace(state, outputs=outputs)
+            if self.search_job is job:
+                self.search_job = None
+            return changes
 
     def _result(self, index: SiteIndex, assets: int, started: float, changes: Changes, plan: _Plan, notes: list[str],
                 full: bool) -> BuildResult:
@@ -525,6 +577,11 @@ class SiteBuilder:
         forget_state(self.config)
         self.state = None
         self._loaded = False
+
+
+def _search_outputs(outputs) -> set[str]:
+    """The search bundle's files among output paths (/<lang>/pagefind/...)."""
+    return {relative for relative in outputs if relative.split("/", 2)[1:2] == [search.BUNDLE_FOLDER]}
 
 
 def _index_fields(article: Article | None) -> tuple | None:

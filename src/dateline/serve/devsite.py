@@ -25,6 +25,7 @@ from dateline.errors import BuildFailed, ConfigError, ContentError, DatelineErro
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
 from dateline.serve.hub import Hub
+from dateline.serve.search_follow import SearchFollower
 from dateline.serve.watch import Batch
 
 SERVE_FOLDER = "serve"  # below .dateline-cache/: where the dev server builds
@@ -62,6 +63,7 @@ class DevSite:
         self.broken_config = False
         self.needs_full = False
         self.clock_tried: dt.datetime | None = None
+        self.search: SearchFollower | None = None  # from the first rebuild on: the search index follows the pages
 
     def served(self) -> Served:
         if self.config is None:  # the config never loaded: serve what an earlier build left
@@ -80,14 +82,22 @@ class DevSite:
         return ok
 
     def single_process(self) -> None:
-        """From now on build without worker processes (threads are about to start)."""
+        """From now on build without worker processes (threads are about to start), and let the
+        search index follow each rebuild on a thread of its own."""
         self.settings = replace(self.settings, jobs=1)
         if self.site is not None:
             self.site.jobs = 1
+            self.site.search_later = self.site.config.search
+        self.search = SearchFollower(self.gate, say)
+
+    def stop(self) -> None:
+        if self.search is not None:
+            self.search.stop()
 
     def _full_build(self) -> BuildResult:
         self.config = serving_config(self.settings)
-        self.site = SiteBuilder(self.config, jobs=self.settings.jobs, persist=False, now=self.settings.now)
+        self.site = SiteBuilder(self.config, jobs=self.settings.jobs, persist=False, now=self.settings.now,
+                                search_later=self.search is not None)
         self.broken_config = self.needs_full = False
         return self.site.build()
 
@@ -117,6 +127,8 @@ class DevSite:
 
         if not self._guarded(rebuild, "rebuild"):
             return
+        if self.search is not None and self.site.search_job is not None:
+            self.search.submit(self.site)
         self.hub.built(_stylesheets(self.config, result), changed=bool(result.changes) or result.full)
         say(summary_line(batch, result, time.perf_counter() - started))
         # Characters dropped on load, as `build` prints them: for the files just saved, not every time.

@@ -94,6 +94,7 @@ class DevServer:
             if self.watcher:
                 self.watcher.stop()
             self.app.hub.close()
+            self.app.stop()
             if self._thread is not None:
                 self.http.shutdown()
             self.http.server_close()
