@@ -187,6 +187,7 @@ def main() -> None:
     parser.add_argument("--stories", type=int, nargs="+", default=[1000])
     parser.add_argument("--tools", nargs="+", default=["dateline", "hugo", "pelican"])
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dateline-bench")
+    parser.add_argument("--no-serve", action="store_true", help="leave out the dev server's in-process rebuilds")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     print("| stories | tool | build | wall s | CPU s | peak MiB, resident sets | peak MiB, PSS |")
@@ -195,7 +196,7 @@ def main() -> None:
         for tool in args.tools:
             for name, (wall, cpu, rss, pss) in run(tool, stories, args.workdir).items():
                 print(f"| {stories:,} | {tool} | {name} | {wall:.2f} | {cpu:.1f} | {rss:.0f} | {pss:.0f} |", flush=True)
-        if "dateline" in args.tools:
+        if "dateline" in args.tools and not args.no_serve:
             for name, seconds in serve_engine(stories, args.workdir).items():
                 print(f"| {stories:,} | dateline serve (in memory) | {name} | {seconds:.2f} | | | |", flush=True)
 
