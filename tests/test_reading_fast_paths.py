@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown.inlinepatterns import LinkInlineProcessor
 
 from dateline import bodies, characters, content, frontmatter_yaml, triggers
 from dateline.config import load_config
@@ -132,6 +133,8 @@ def test_the_converter_runs_the_triggered_stages():
     assert isinstance(converter.treeprocessors["inline"], triggers.TriggeredInlineProcessor)
     assert isinstance(converter.parser.parseBlocks, triggers.TriggeredBlocks)
     assert isinstance(converter.treeprocessors["toc"], triggers.TocWhenNeeded)
+    for name in ("link", "reference", "image_link", "short_reference"):
+        assert converter.inlinePatterns[name]._findBracketEnds is triggers.bracket_ends, name
 
 
 def test_every_inline_pattern_has_triggers_so_texts_without_any_skip_them_all():
@@ -185,6 +188,12 @@ def test_no_inline_pattern_matches_a_text_without_its_triggers(text, name):
     if any(trigger in text for trigger in triggers.INLINE_TRIGGERS[name]):
         return  # removing one trigger made another ("[[^" less "[^")
     assert patterns[name].getCompiledRegExp().search(text) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "a", "![", "]]", "[[", "(", ")", " "]), max_size=60).map("".join))
+def test_bracket_ends_are_python_markdowns_on_any_brackets(text):
+    assert triggers.bracket_ends(text) == LinkInlineProcessor._findBracketEnds(text)
 
 
 # ---- characters ------------------------------------------------------------------------------
