@@ -196,6 +196,31 @@ def test_bracket_ends_are_python_markdowns_on_any_brackets(text):
     assert triggers.bracket_ends(text) == LinkInlineProcessor._findBracketEnds(text)
 
 
+def test_the_converter_skips_preprocessors_in_stock_order():
+    fast, plain = bodies._converter().preprocessors, plain_converter().preprocessors
+    def in_order(registry):
+        return sorted(registry._data, key=registry.get_index_for_name)
+    assert in_order(fast) == in_order(plain)
+    for name in triggers.PREPROCESSOR_TRIGGERS:
+        assert isinstance(fast[name], triggers.TriggeredPreprocessor), name
+    assert isinstance(fast["normalize_whitespace"], triggers.QuickNormalizeWhitespace)
+
+
+TEXT_PIECES = [p for p in MARKUP_PIECES if "<" not in p and "`" not in p] + ["&", "&#", "&x;", ";", "\t", "\r\n", "\r", " \n",
+                                                                          "~", "~~~", "```", "\x02", "\x03"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=40).map("".join))
+def test_each_skipped_preprocessor_would_have_given_the_lines_back(text):
+    plain = plain_converter()
+    lines = plain.preprocessors["normalize_whitespace"].run(text.split("\n"))
+    assert triggers.QuickNormalizeWhitespace(plain).run(text.split("\n")) == lines
+    for name, (_, triggers_of_name) in triggers.PREPROCESSOR_TRIGGERS.items():
+        if not any(trigger in "\n".join(lines) for trigger in triggers_of_name):
+            assert plain.preprocessors[name].run(list(lines)) == lines, name
+
+
 # ---- characters ------------------------------------------------------------------------------
 
 OLD_INVALID_CHARACTERS = re.compile(
@@ -225,6 +250,12 @@ QUOTE_PIECES = ["\u201d", "\u2019", "\u300d", "\u300f", ")", "이", "라고", "a
 def test_the_quote_particle_fast_path_skips_only_what_the_scan_leaves_alone(text):
     if not bodies.QUOTE_PARTICLE.search(text):
         assert bodies._nobreak_quotes(text) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(QUOTE_PIECES), max_size=30).map("".join))
+def test_the_quote_particle_test_finds_what_the_search_finds(text):
+    assert bodies._has_quote_particle(text) == (bodies.QUOTE_PARTICLE.search(text) is not None)
 
 
 @pytest.mark.parametrize(("html", "expected"), [

@@ -16,6 +16,7 @@ import re
 from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import LinkInlineProcessor
+from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 Triggers = tuple[str, ...]  # a processor can take a text only if one of these is in it
@@ -54,6 +55,14 @@ BLOCK_TRIGGERS: dict[str, Triggers] = {
     "quote": (">",),
     "footnote": ("[^",),  # a definition: [^1]: text
     "reference": ("]:",),  # [id]: url
+}
+
+# Preprocessors, by registered name and priority, that give the lines back unchanged when the text
+# lacks these: raw HTML starts with "<", and the HTML parser completes character references ("&#1"
+# becomes "&#1;"); a code fence is three "`" or "~" (single characters are the quickest to look for).
+PREPROCESSOR_TRIGGERS: dict[str, tuple[int, Triggers]] = {
+    "html_block": (20, ("<", "&")),  # its HTML parser's pass over a body was a sixth of a conversion
+    "fenced_code_block": (25, ("`", "~")),
 }
 
 # The private methods the inline subclass relies on (Python-Markdown 3.x).
@@ -148,6 +157,31 @@ def bracket_ends(data: str) -> list[int | None]:
     return ends
 
 
+class TriggeredPreprocessor(Preprocessor):
+    """A preprocessor run on a text holding one of its triggers only."""
+
+    def __init__(self, md, inner: Preprocessor, triggers: Triggers):
+        super().__init__(md)
+        self.inner, self.triggers = inner, triggers
+
+    def run(self, lines: list[str]) -> list[str]:
+        return self.inner.run(lines) if _holds_any("\n".join(lines), self.triggers) else lines
+
+
+class QuickNormalizeWhitespace(NormalizeWhitespace):
+    """NormalizeWhitespace, its blank-line regular expression (which looks behind at every
+    character) run only on a text with a space before a line's end, the only place it can match."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
 class TocWhenNeeded(Treeprocessor):
     """The toc extension's tree processor, run on a tree with a heading or the marker ([TOC]) only:
     on any other it changes nothing in the tree, and only builds an empty table of contents for
@@ -168,6 +202,11 @@ class TriggersExtension(Extension):
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
         if hasattr(InlineProcessor, _HANDLE) and hasattr(InlineProcessor, _APPLY):  # else keep the stock stage
             md.treeprocessors.register(TriggeredInlineProcessor(md), "inline", 20)
+        for name, (priority, triggers) in PREPROCESSOR_TRIGGERS.items():
+            if name in md.preprocessors:
+                md.preprocessors.register(TriggeredPreprocessor(md, md.preprocessors[name], triggers), name, priority)
+        if type(md.preprocessors["normalize_whitespace"]) is NormalizeWhitespace:
+            md.preprocessors.register(QuickNormalizeWhitespace(md), "normalize_whitespace", 30)
         if hasattr(LinkInlineProcessor, "_findBracketEnds"):  # Python-Markdown 3.11.4's linear scan
             for pattern in md.inlinePatterns:
                 if isinstance(pattern, LinkInlineProcessor):
