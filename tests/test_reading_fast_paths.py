@@ -346,3 +346,34 @@ def test_front_matter_values_lose_invalid_characters_whether_or_not_the_walk_is_
     assert document.meta == meta
     assert [key for key, _ in document.dropped] == dropped
     assert all("dropped 1 control character" in warning for _, warning in document.dropped)
+
+
+# ---- front matter ----------------------------------------------------------------------------
+
+FRONT_MATTER_LINES = ["title: Plain words", "title: 'quoted: text'", 'summary: "escaped \\t tab"', "n: 12", "f: 1.5",
+                      "yes: yes", "d: 2024-05-03", "t: 2024-05-03 10:00:00+09:00", "s: !!str 12", "i: !!int 7",
+                      "bad: !!int abc", "a: &anchor words", "b: *anchor", "tags: [a, 'b', 3]", "tags:", "  - one",
+                      "  - !!str 2", "dateline:", "  city: Seoul", "  country: &c KR", "  again: *c", "k: ~",
+                      "title: twice", "x: |", "  block text", "[1, 2]: key", "? complex", "- item", "  odd: indent"]
+
+
+def _front_matter_the_slow_way(text: str):
+    """split_document with every value built by PyYAML's own construct_object (no text fast path)."""
+    def slow(loader, node, deep=False):
+        loader.current_node = node
+        return frontmatter_yaml._BaseLoader.construct_object(loader, node, deep)
+
+    fast = frontmatter_yaml._LineLoader.construct_object
+    frontmatter_yaml._LineLoader.construct_object = slow
+    try:
+        return frontmatter_yaml.split_document("a.md", text)
+    finally:
+        frontmatter_yaml._LineLoader.construct_object = fast
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRONT_MATTER_LINES), max_size=12).map("\n".join))
+def test_front_matter_text_values_are_what_pyyamls_constructor_makes(front_matter):
+    text = f"---\n{front_matter}\n---\nBody.\n"
+    fast, slow = frontmatter_yaml.split_document("a.md", text), _front_matter_the_slow_way(text)
+    assert repr(fast) == repr(slow)  # repr: the values' types too (1 and True are equal)
