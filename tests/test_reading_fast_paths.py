@@ -221,6 +221,14 @@ def test_each_skipped_preprocessor_would_have_given_the_lines_back(text):
             assert plain.preprocessors[name].run(list(lines)) == lines, name
 
 
+def test_block_level_answers_are_the_stock_methods():
+    converter = bodies._converter()
+    assert isinstance(converter.is_block_level, triggers.BlockLevelTags)
+    tags = [*converter.block_level_elements, "P", "Div/", "p/", "span", "em", "h7", "", None, 3, converter.htmlStash]
+    for tag in tags * 2:  # the second time from what was kept
+        assert converter.is_block_level(tag) == python_markdown.Markdown.is_block_level(converter, tag), tag
+
+
 # ---- characters ------------------------------------------------------------------------------
 
 OLD_INVALID_CHARACTERS = re.compile(

@@ -127,10 +127,15 @@ class TriggeredBlocks:
             self._processors, self._listed = _with_triggers(registry, BLOCK_TRIGGERS), len(registry)
         processors = self._processors
         while blocks:
+            block = blocks[0]
             for processor, triggers in processors:
-                if triggers is not None and not _holds_any(blocks[0], triggers):
-                    continue
-                if processor.test(parent, blocks[0]):
+                if triggers is not None:
+                    for trigger in triggers:  # _holds_any, written out: this loop runs ~10 times a block
+                        if trigger in block:
+                            break
+                    else:
+                        continue
+                if processor.test(parent, block):
                     if processor.run(parent, blocks) is not False:
                         break
 
@@ -182,6 +187,23 @@ class QuickNormalizeWhitespace(NormalizeWhitespace):
         return source.split("\n")
 
 
+class BlockLevelTags:
+    """Markdown.is_block_level, its answer kept for each tag: every stage asks it of every element
+    (the serializer, prettify, the inline stage), and the stock method lowercases the tag and
+    looks it up in a list each time. The converter's list of tags does not change once it is made."""
+
+    def __init__(self, md):
+        self.md = md
+        self.known: dict = {}
+
+    def __call__(self, tag) -> bool:
+        try:
+            return self.known[tag]
+        except KeyError:
+            answer = self.known[tag] = type(self.md).is_block_level(self.md, tag)
+            return answer
+
+
 class TocWhenNeeded(Treeprocessor):
     """The toc extension's tree processor, run on a tree with a heading or the marker ([TOC]) only:
     on any other it changes nothing in the tree, and only builds an empty table of contents for
@@ -211,6 +233,7 @@ class TriggersExtension(Extension):
             for pattern in md.inlinePatterns:
                 if isinstance(pattern, LinkInlineProcessor):
                     pattern._findBracketEnds = bracket_ends
+        md.is_block_level = BlockLevelTags(md)
         # This converter's parser only: its processors call parser.parseBlocks for nested blocks.
         md.parser.parseBlocks = TriggeredBlocks(md.parser)
         if "toc" in md.treeprocessors:
