@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown.inlinepatterns import LinkInlineProcessor
 
 from dateline import bodies, characters, content, frontmatter_yaml, triggers
 from dateline.config import load_config
@@ -132,6 +133,8 @@ def test_the_converter_runs_the_triggered_stages():
     assert isinstance(converter.treeprocessors["inline"], triggers.TriggeredInlineProcessor)
     assert isinstance(converter.parser.parseBlocks, triggers.TriggeredBlocks)
     assert isinstance(converter.treeprocessors["toc"], triggers.TocWhenNeeded)
+    for name in ("link", "reference", "image_link", "short_reference"):
+        assert converter.inlinePatterns[name]._findBracketEnds is triggers.bracket_ends, name
 
 
 def test_every_inline_pattern_has_triggers_so_texts_without_any_skip_them_all():
@@ -187,6 +190,45 @@ def test_no_inline_pattern_matches_a_text_without_its_triggers(text, name):
     assert patterns[name].getCompiledRegExp().search(text) is None
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "a", "![", "]]", "[[", "(", ")", " "]), max_size=60).map("".join))
+def test_bracket_ends_are_python_markdowns_on_any_brackets(text):
+    assert triggers.bracket_ends(text) == LinkInlineProcessor._findBracketEnds(text)
+
+
+def test_the_converter_skips_preprocessors_in_stock_order():
+    fast, plain = bodies._converter().preprocessors, plain_converter().preprocessors
+    def in_order(registry):
+        return sorted(registry._data, key=registry.get_index_for_name)
+    assert in_order(fast) == in_order(plain)
+    for name in triggers.PREPROCESSOR_TRIGGERS:
+        assert isinstance(fast[name], triggers.TriggeredPreprocessor), name
+    assert isinstance(fast["normalize_whitespace"], triggers.QuickNormalizeWhitespace)
+
+
+TEXT_PIECES = [p for p in MARKUP_PIECES if "<" not in p and "`" not in p] + ["&", "&#", "&x;", ";", "\t", "\r\n", "\r", " \n",
+                                                                          "~", "~~~", "```", "\x02", "\x03"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=40).map("".join))
+def test_each_skipped_preprocessor_would_have_given_the_lines_back(text):
+    plain = plain_converter()
+    lines = plain.preprocessors["normalize_whitespace"].run(text.split("\n"))
+    assert triggers.QuickNormalizeWhitespace(plain).run(text.split("\n")) == lines
+    for name, (_, triggers_of_name) in triggers.PREPROCESSOR_TRIGGERS.items():
+        if not any(trigger in "\n".join(lines) for trigger in triggers_of_name):
+            assert plain.preprocessors[name].run(list(lines)) == lines, name
+
+
+def test_block_level_answers_are_the_stock_methods():
+    converter = bodies._converter()
+    assert isinstance(converter.is_block_level, triggers.BlockLevelTags)
+    tags = [*converter.block_level_elements, "P", "Div/", "p/", "span", "em", "h7", "", None, 3, converter.htmlStash]
+    for tag in tags * 2:  # the second time from what was kept
+        assert converter.is_block_level(tag) == python_markdown.Markdown.is_block_level(converter, tag), tag
+
+
 # ---- characters ------------------------------------------------------------------------------
 
 OLD_INVALID_CHARACTERS = re.compile(
@@ -216,6 +258,12 @@ QUOTE_PIECES = ["\u201d", "\u2019", "\u300d", "\u300f", ")", "이", "라고", "a
 def test_the_quote_particle_fast_path_skips_only_what_the_scan_leaves_alone(text):
     if not bodies.QUOTE_PARTICLE.search(text):
         assert bodies._nobreak_quotes(text) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(QUOTE_PIECES), max_size=30).map("".join))
+def test_the_quote_particle_test_finds_what_the_search_finds(text):
+    assert bodies._has_quote_particle(text) == (bodies.QUOTE_PARTICLE.search(text) is not None)
 
 
 @pytest.mark.parametrize(("html", "expected"), [
@@ -306,3 +354,34 @@ def test_front_matter_values_lose_invalid_characters_whether_or_not_the_walk_is_
     assert document.meta == meta
     assert [key for key, _ in document.dropped] == dropped
     assert all("dropped 1 control character" in warning for _, warning in document.dropped)
+
+
+# ---- front matter ----------------------------------------------------------------------------
+
+FRONT_MATTER_LINES = ["title: Plain words", "title: 'quoted: text'", 'summary: "escaped \\t tab"', "n: 12", "f: 1.5",
+                      "yes: yes", "d: 2024-05-03", "t: 2024-05-03 10:00:00+09:00", "s: !!str 12", "i: !!int 7",
+                      "bad: !!int abc", "a: &anchor words", "b: *anchor", "tags: [a, 'b', 3]", "tags:", "  - one",
+                      "  - !!str 2", "dateline:", "  city: Seoul", "  country: &c KR", "  again: *c", "k: ~",
+                      "title: twice", "x: |", "  block text", "[1, 2]: key", "? complex", "- item", "  odd: indent"]
+
+
+def _front_matter_the_slow_way(text: str):
+    """split_document with every value built by PyYAML's own construct_object (no text fast path)."""
+    def slow(loader, node, deep=False):
+        loader.current_node = node
+        return frontmatter_yaml._BaseLoader.construct_object(loader, node, deep)
+
+    fast = frontmatter_yaml._LineLoader.construct_object
+    frontmatter_yaml._LineLoader.construct_object = slow
+    try:
+        return frontmatter_yaml.split_document("a.md", text)
+    finally:
+        frontmatter_yaml._LineLoader.construct_object = fast
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FRONT_MATTER_LINES), max_size=12).map("\n".join))
+def test_front_matter_text_values_are_what_pyyamls_constructor_makes(front_matter):
+    text = f"---\n{front_matter}\n---\nBody.\n"
+    fast, slow = frontmatter_yaml.split_document("a.md", text), _front_matter_the_slow_way(text)
+    assert repr(fast) == repr(slow)  # repr: the values' types too (1 and True are equal)

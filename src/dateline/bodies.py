@@ -130,7 +130,8 @@ def render_markdown(text: str, images: ArticleImages = NO_IMAGES) -> str:
 # (and Chromium breaks after an element that wraps, whatever holds it: the element goes unbroken).
 # An element of several words is kept whole only while it fits a phone's line; a longer one is split
 # before its last word, which alone stays with the particle: `<em>“… </em><span…><em>함정”</em>이라고</span>`.
-CLOSING_QUOTE = r"[\u201d\u2019\u300d\u300f)]"
+CLOSING_QUOTES = "\u201d\u2019\u300d\u300f)"
+CLOSING_QUOTE = f"[{CLOSING_QUOTES}]"
 INLINE = r"(?:em|strong|a|span|b|i)"
 LONGEST_UNBROKEN = 16  # characters a 390 px phone's column holds on one line at the body's size, with room
 # One element of plain text and the particle after it: what can be split before its last word (a link
@@ -151,8 +152,20 @@ QUOTE_PARTICLE_SCAN = re.compile(
 
 
 def keep_quotes_with_particles(html: str) -> str:
-    # Most bodies hold no closing quote before Hangul: one search passes them over.
-    return _nobreak_quotes(html) if QUOTE_PARTICLE.search(html) else html
+    # Most bodies hold no closing quote before Hangul: a test at each closing quote passes them over.
+    return _nobreak_quotes(html) if _has_quote_particle(html) else html
+
+
+def _has_quote_particle(html: str) -> bool:
+    """QUOTE_PARTICLE.search(html) is not None, found several times faster: str.find goes from one
+    closing quote to the next, where a regular expression's search tries every character."""
+    for quote in CLOSING_QUOTES:
+        at = html.find(quote)
+        while at >= 0:
+            if QUOTE_PARTICLE.match(html, at):
+                return True
+            at = html.find(quote, at + 1)
+    return False
 
 
 def _nobreak_quotes(html: str) -> str:

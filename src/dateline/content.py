@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -209,12 +209,12 @@ def load_article(config: Config, path: Path) -> tuple[Article | None, list[Conte
     if document is None:
         return None, errors
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    article, errors = _article(config, source, folder_lang, path.stem, document, digest)
+    warnings += [ContentError(source, document.key_lines.get(key, 1), message) for key, message in document.dropped]
+    article, errors = _article(config, source, folder_lang, path.stem, document, digest, tuple(warnings))
     errors += body_errors(source, document.body, document.body_line)
     if errors:
         return None, errors
-    meta_warnings = [ContentError(source, document.key_lines.get(key, 1), message) for key, message in document.dropped]
-    return replace(article, warnings=tuple(warnings + meta_warnings)), []
+    return article, []
 
 
 def _drop_invalid_characters(source: str, text: str) -> tuple[str, list[ContentError]]:
@@ -263,7 +263,7 @@ def _kind(value: object) -> str:
     return names.get(type(value), f"a {type(value).__name__}")
 
 
-def _article(config, source, folder_lang, stem, document, digest):
+def _article(config, source, folder_lang, stem, document, digest, warnings):
     f = _Fields(source, document)
     title = f.text("title", required=True)
     if "\n" in title:
@@ -302,7 +302,7 @@ def _article(config, source, folder_lang, stem, document, digest):
         corrections=_corrections(f, config, posted), aliases=_aliases(f), expires=expires,
         withdrawn=_withdrawal(f, config, posted), wire_id=f.text("wire_id"), image=_image(f),
         extra={k: v for k, v in f.meta.items() if k not in KNOWN_KEYS},
-        key_lines=dict(document.key_lines),
+        key_lines=dict(document.key_lines), warnings=warnings,
     )
     return article, f.errors
 

@@ -15,6 +15,8 @@ import re
 
 from markdown import util
 from markdown.extensions import Extension
+from markdown.inlinepatterns import LinkInlineProcessor
+from markdown.preprocessors import NormalizeWhitespace, Preprocessor
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 Triggers = tuple[str, ...]  # a processor can take a text only if one of these is in it
@@ -53,6 +55,14 @@ BLOCK_TRIGGERS: dict[str, Triggers] = {
     "quote": (">",),
     "footnote": ("[^",),  # a definition: [^1]: text
     "reference": ("]:",),  # [id]: url
+}
+
+# Preprocessors, by registered name and priority, that give the lines back unchanged when the text
+# lacks these: raw HTML starts with "<", and the HTML parser completes character references ("&#1"
+# becomes "&#1;"); a code fence is three "`" or "~" (single characters are the quickest to look for).
+PREPROCESSOR_TRIGGERS: dict[str, tuple[int, Triggers]] = {
+    "html_block": (20, ("<", "&")),  # its HTML parser's pass over a body was a sixth of a conversion
+    "fenced_code_block": (25, ("`", "~")),
 }
 
 # The private methods the inline subclass relies on (Python-Markdown 3.x).
@@ -117,12 +127,81 @@ class TriggeredBlocks:
             self._processors, self._listed = _with_triggers(registry, BLOCK_TRIGGERS), len(registry)
         processors = self._processors
         while blocks:
+            block = blocks[0]
             for processor, triggers in processors:
-                if triggers is not None and not _holds_any(blocks[0], triggers):
-                    continue
-                if processor.test(parent, blocks[0]):
+                if triggers is not None:
+                    for trigger in triggers:  # _holds_any, written out: this loop runs ~10 times a block
+                        if trigger in block:
+                            break
+                    else:
+                        continue
+                if processor.test(parent, block):
                     if processor.run(parent, blocks) is not False:
                         break
+
+
+BRACKET = re.compile(r"[\[\]]")
+
+
+def bracket_ends(data: str) -> list[int | None]:
+    """LinkInlineProcessor._findBracketEnds, the same list, made a stretch between brackets at a
+    time instead of a character at a time (its loop over a paragraph was the largest single cost of
+    converting a body with a link). For each index of DATA: the index just past the `]` that first
+    takes the bracket depth below the depth at that index, or None if none does."""
+    ends: list[int | None] = [None] * (len(data) + 1)
+    stack: list[tuple[int, int, int]] = []  # (first index, last index, depth) of stretches still open
+    depth = start = 0
+    for bracket in BRACKET.finditer(data):
+        at = bracket.start()
+        stack.append((start, at, depth))  # the depth is the same from `start` through `at`
+        depth += 1 if data[at] == "[" else -1
+        start = at + 1
+        while stack and depth < stack[-1][2]:
+            first, last, _ = stack.pop()
+            ends[first:last + 1] = [start] * (last + 1 - first)
+    return ends
+
+
+class TriggeredPreprocessor(Preprocessor):
+    """A preprocessor run on a text holding one of its triggers only."""
+
+    def __init__(self, md, inner: Preprocessor, triggers: Triggers):
+        super().__init__(md)
+        self.inner, self.triggers = inner, triggers
+
+    def run(self, lines: list[str]) -> list[str]:
+        return self.inner.run(lines) if _holds_any("\n".join(lines), self.triggers) else lines
+
+
+class QuickNormalizeWhitespace(NormalizeWhitespace):
+    """NormalizeWhitespace, its blank-line regular expression (which looks behind at every
+    character) run only on a text with a space before a line's end, the only place it can match."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        source = source.expandtabs(self.md.tab_length)
+        if " \n" in source:
+            source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
+class BlockLevelTags:
+    """Markdown.is_block_level, its answer kept for each tag: every stage asks it of every element
+    (the serializer, prettify, the inline stage), and the stock method lowercases the tag and
+    looks it up in a list each time. The converter's list of tags does not change once it is made."""
+
+    def __init__(self, md):
+        self.md = md
+        self.known: dict = {}
+
+    def __call__(self, tag) -> bool:
+        try:
+            return self.known[tag]
+        except KeyError:
+            answer = self.known[tag] = type(self.md).is_block_level(self.md, tag)
+            return answer
 
 
 class TocWhenNeeded(Treeprocessor):
@@ -145,6 +224,16 @@ class TriggersExtension(Extension):
     def extendMarkdown(self, md) -> None:  # noqa: N802 (Python-Markdown's name)
         if hasattr(InlineProcessor, _HANDLE) and hasattr(InlineProcessor, _APPLY):  # else keep the stock stage
             md.treeprocessors.register(TriggeredInlineProcessor(md), "inline", 20)
+        for name, (priority, triggers) in PREPROCESSOR_TRIGGERS.items():
+            if name in md.preprocessors:
+                md.preprocessors.register(TriggeredPreprocessor(md, md.preprocessors[name], triggers), name, priority)
+        if type(md.preprocessors["normalize_whitespace"]) is NormalizeWhitespace:
+            md.preprocessors.register(QuickNormalizeWhitespace(md), "normalize_whitespace", 30)
+        if hasattr(LinkInlineProcessor, "_findBracketEnds"):  # Python-Markdown 3.11.4's linear scan
+            for pattern in md.inlinePatterns:
+                if isinstance(pattern, LinkInlineProcessor):
+                    pattern._findBracketEnds = bracket_ends
+        md.is_block_level = BlockLevelTags(md)
         # This converter's parser only: its processors call parser.parseBlocks for nested blocks.
         md.parser.parseBlocks = TriggeredBlocks(md.parser)
         if "toc" in md.treeprocessors:

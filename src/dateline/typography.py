@@ -26,7 +26,8 @@ DECADE = re.compile(r"\d\ds")  # '90s: an apostrophe, not an opening quote
 
 def smarten(text: str, before: str) -> str:
     """`before` is the character that precedes `text` in the document ("" at the start)."""
-    if not TOKEN.search(text):
+    # Most texts hold no token: four substring tests clear them several times faster than a search.
+    if not ('"' in text or "'" in text or "--" in text or "..." in text):
         return text
     out, last = [], 0
     for match in TOKEN.finditer(text):

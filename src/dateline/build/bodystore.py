@@ -105,15 +105,21 @@ class BodyStore:
 
     def summaries(self, digests: Iterable[str]) -> dict[str, str]:
         """digest -> summary for those of `digests` the store has."""
+        return dict(self._rows("summary", digests))
+
+    def present(self, digests: Iterable[str]) -> set[str]:
+        """Those of `digests` the store has (one query for 500, where `has` makes one each)."""
+        return {digest for digest, _ in self._rows("1", digests)}
+
+    def _rows(self, column: str, digests: Iterable[str]) -> Iterator[tuple[str, object]]:
+        """(digest, column) for those of `digests` the store has."""
         wanted = list(dict.fromkeys(digests))
-        found: dict[str, str] = {}
         prefix = len(CONVERTER) + 1
         for start in range(0, len(wanted), 500):
             chunk = [self.key(d) for d in wanted[start:start + 500]]
             marks = ",".join("?" * len(chunk))
-            for key, summary in self.db.execute(f"SELECT key, summary FROM bodies WHERE key IN ({marks})", chunk):
-                found[key[prefix:]] = summary
-        return found
+            for key, value in self.db.execute(f"SELECT key, {column} FROM bodies WHERE key IN ({marks})", chunk):
+                yield key[prefix:], value
 
     def add(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """(digest, html, summary) rows, in one transaction."""

@@ -284,7 +284,9 @@ class SiteBuilder:
             raise BuildFailed(errors)
         keys = {s: body_key(a, plans[s]) for s, a in articles.items()}
         known = state.body_keys if state else {}
-        missing = [s for s, key in keys.items() if (s in self.sources.dirty or known.get(s) != key) and not self.store.has(key)]
+        wanted = [s for s, key in keys.items() if s in self.sources.dirty or known.get(s) != key]
+        stored = self.store.present(keys[s] for s in wanted)
+        missing = [s for s in wanted if keys[s] not in stored]
         rows = []
         for source in missing:
             article = articles[source]

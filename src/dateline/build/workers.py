@@ -49,7 +49,8 @@ def _pool(jobs: int):
 
 
 # (source, article without its body, errors, stat signature, (body key, html, summary) if the store
-# lacked it, the article's photos as planned here: the parent keeps their probes)
+# lacked it and the caller is to add it (a worker process adds its own: None), the article's photos
+# as planned here: the parent keeps their probes)
 ReadResult = tuple[str, Article | None, list[ContentError], tuple | None, tuple[str, str, str] | None,
                    images.ArticleImages]
 
@@ -79,8 +80,12 @@ def lean(article: Article) -> Article:
 
 
 def _read_chunk(sources: list[str]) -> list[ReadResult]:
+    """Read a chunk in a worker, which stores the bodies it converted itself: the parent, which
+    takes every result in turn, is sent no HTML (most of a result's bytes) and writes none."""
     config, store = _SHARED["config"], _SHARED["store"]
-    return [read_one(config, source, store) for source in sources]
+    results = [read_one(config, source, store) for source in sources]
+    store.add(result[4] for result in results if result[4] is not None)
+    return [(*result[:4], None, result[5]) if result[4] is not None else result for result in results]
 
 
 def read_articles(config: Config, paths: list[str], store: BodyStore, jobs: int,
