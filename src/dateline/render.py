@@ -356,6 +356,10 @@ class Renderer:
         self._site: dict[str, Record] = {}
         self._term_links: dict[tuple[str, str, str], TermLink] = {}
         self._fragments: dict = {}  # FragmentCache's store: this build's {% cache %} output
+        # Each kind's template, chosen once per build: select_template asks the loader whether each
+        # candidate changed on disk (a stat per file) every time, and the build's template keys were
+        # computed from the files as they were before it started.
+        self._templates: dict[str, jinja2.Template] = {}
 
     def render(self, page: Page) -> bytes:
         """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
@@ -367,7 +371,9 @@ class Renderer:
             self._fragments.clear()
         fragments = _FRAGMENTS.set(self._fragments)
         try:
-            template = self.env.select_template(TEMPLATE_FOR[page.kind])
+            template = self._templates.get(page.kind)
+            if template is None:
+                template = self._templates[page.kind] = self.env.select_template(TEMPLATE_FOR[page.kind])
             return template.render(page_context(self, page)).encode("utf-8")
         except Exception as exc:  # noqa: BLE001 - every template failure is the user's to read, not a traceback
             raise BuildFailed([template_error(self.config, exc, page)]) from None
