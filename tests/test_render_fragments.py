@@ -1,19 +1,21 @@
 """What the rendering shortcuts must not change: `{% cache %}` fragments follow their keys and never
-outlive a build, a site's own base.html without them still works, and the faster character scan
-and JSON-LD writer give what the plain ones give."""
+outlive a build, a site's own base.html without them still works, and the faster character scan,
+output call and JSON-LD writer give what the plain ones give."""
 
 from __future__ import annotations
 
 import json
 import pickle
 
+import jinja2
 import pytest
 from conftest import cli, parse_errors, tree_digest
+from markupsafe import Markup, escape
 
 from dateline.build import Change, SiteBuilder
 from dateline.characters import INVALID_CHARACTERS, has_invalid_characters
 from dateline.config import load_config
-from dateline.render import json_for_script, make_environment
+from dateline.render import json_for_script, make_environment, print_html, printable
 from dateline.views import Record
 
 STORIES = {
@@ -157,3 +159,36 @@ def test_views_and_fragments_started_over_mid_build_change_no_byte(make_site, bu
     monkeypatch.setattr("dateline.render.KEPT_VIEWS", 1)
     SiteBuilder(load_config(site, out_dir=tmp_path / "dropped"), jobs=1, persist=False).build()
     assert tree_digest(tmp_path / "dropped") == whole
+
+
+class _Html:
+    def __html__(self):
+        return "<b>\x01 as is</b>"
+
+
+class _Text(str):
+    pass
+
+
+PRINTED = ["plain", "“quoted” & <b>'s\" 한국", "bad \x01\x7f\ufffe\n end", Markup("<i>ok</i>\n"),
+           Markup("<i>bad \x08</i>"), 7, -3, True, None, 2.5, _Html(), _Text("sub <\x01>"), ("a", "<")]
+
+
+@pytest.mark.parametrize("value", PRINTED, ids=repr)
+def test_print_html_prints_what_escape_of_printable_prints(value):
+    assert print_html(value) == str(escape(printable(value)))
+
+
+def test_templates_print_as_jinja_prints_them(tmp_path):
+    """The environment's own code generator against Jinja's, on a template using most ways to print."""
+    (tmp_path / "dateline.toml").write_text('base_url = "https://example.com/"\n', encoding="utf-8")
+    ours = make_environment(load_config(tmp_path))
+    plain = jinja2.Environment(autoescape=True, finalize=printable, trim_blocks=True, lstrip_blocks=True,
+                               undefined=jinja2.StrictUndefined)
+    source = """{% macro m(x) %}<i>{{ x }}</i>{% if caller is defined %}{{ caller() }}{% endif %}{% endmacro %}
+{% set block %}<s>{{ values[1] }}</s>{% endset %}
+{% for v in values %}[{{ v }}|{{ v | string }}|{{ loop.index }}]{% endfor %}
+{{ m(values[2]) }}{% call m(values[0]) %}{{ values[3] }}\x02{% endcall %}{{ block }}
+{% filter upper %}{{ values[1] }}{% endfilter %}{% autoescape false %}{{ values[1] }}{% endautoescape %}
+{{ values | length }}{{ values[0] ~ values[1] }}"""
+    assert ours.from_string(source).render(values=PRINTED) == plain.from_string(source).render(values=PRINTED)

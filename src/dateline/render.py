@@ -17,9 +17,10 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import jinja2
+import jinja2.compiler
 import jinja2.ext
 from jinja2 import nodes
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dateline import images
 from dateline.bodies import HANGUL, figure_html, first_paragraph_text, render_markdown
@@ -76,7 +77,7 @@ def make_environment(config: Config, sources: Mapping[str, tuple[str, str | None
         jinja2.FileSystemLoader(str(config.templates_dir)),
         jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
     ])
-    env = jinja2.Environment(
+    env = TemplateEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -111,6 +112,65 @@ def printable(value: object) -> object:
         cleaned = INVALID_CHARACTERS.sub("", value)
         return Markup(cleaned) if isinstance(value, Markup) else cleaned
     return value
+
+
+try:  # markupsafe 3: escape() is this, its result made a Markup
+    from markupsafe import _escape_inner as _escaped_text
+except ImportError:  # markupsafe 2
+    def _escaped_text(text: str) -> str:
+        return str.__str__(escape(text))
+
+
+def print_html(value: object) -> str:
+    """`{{ value }}` in an HTML or XML template: escape(printable(value)), as the page's text.
+
+    Jinja prints a value as escape(finalize(value)): two calls and a Markup made of every value
+    (a hundred and more on a page), only for the page to join them into one str. Plain strings,
+    Markup and integers take a shorter road to the same text; anything else (an object with
+    __html__, an undefined name) the road Jinja takes."""
+    kind = type(value)
+    if kind is str:
+        if not value.isprintable() and has_invalid_characters(value):
+            value = INVALID_CHARACTERS.sub("", value)
+        return _escaped_text(value)
+    if kind is Markup:
+        if not value.isprintable() and has_invalid_characters(value):
+            return INVALID_CHARACTERS.sub("", value)
+        return value
+    if kind is int:
+        return int.__repr__(value)
+    return escape(printable(value))
+
+
+class _TemplateCode(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, with every `{{ value }}` of an autoescaped template compiled to
+    `environment.print_html(value)` instead of `escape(environment.finalize(value))`."""
+
+    def _prints_html(self, frame: jinja2.compiler.Frame, finalize) -> bool:
+        return (frame.eval_ctx.autoescape is True and not frame.eval_ctx.volatile
+                and self.environment.finalize is printable and finalize.src == "environment.finalize(")
+
+    def _output_child_pre(self, node: nodes.Expr, frame: jinja2.compiler.Frame, finalize) -> None:
+        if self._prints_html(frame, finalize):
+            self.write("environment.print_html(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: jinja2.compiler.Frame, finalize) -> None:
+        if self._prints_html(frame, finalize):
+            self.write(")")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+
+class TemplateEnvironment(jinja2.Environment):
+    """The templates' environment: Jinja's, printing values through `print_html`."""
+
+    code_generator_class = _TemplateCode
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.print_html = print_html  # an instance attribute: the compiled code finds it first
 
 
 _compiled_tags = itertools.count()
@@ -296,6 +356,10 @@ class Renderer:
         self._site: dict[str, Record] = {}
         self._term_links: dict[tuple[str, str, str], TermLink] = {}
         self._fragments: dict = {}  # FragmentCache's store: this build's {% cache %} output
+        # Each kind's template, chosen once per build: select_template asks the loader whether each
+        # candidate changed on disk (a stat per file) every time, and the build's template keys were
+        # computed from the files as they were before it started.
+        self._templates: dict[str, jinja2.Template] = {}
 
     def render(self, page: Page) -> bytes:
         """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
@@ -307,7 +371,9 @@ class Renderer:
             self._fragments.clear()
         fragments = _FRAGMENTS.set(self._fragments)
         try:
-            template = self.env.select_template(TEMPLATE_FOR[page.kind])
+            template = self._templates.get(page.kind)
+            if template is None:
+                template = self._templates[page.kind] = self.env.select_template(TEMPLATE_FOR[page.kind])
             return template.render(page_context(self, page)).encode("utf-8")
         except Exception as exc:  # noqa: BLE001 - every template failure is the user's to read, not a traceback
             raise BuildFailed([template_error(self.config, exc, page)]) from None
