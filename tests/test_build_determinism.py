@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import page, write_site
 
+from dateline.build import workers
+
 ARTICLES = {
     "en/2024/05/talks.md": ({
         "title": "Talks stall", "posted": "2024-05-03T07:55:00+09:00", "section": "World",
@@ -133,18 +135,43 @@ def test_templates_folder_change_is_picked_up(make_site, build_site):
     assert "Disallow: /drafts/" not in (out / "robots.txt").read_text(encoding="utf-8").splitlines()
 
 
-def test_parallel_build_matches_a_serial_one(make_site, build_site, tmp_path):
-    """Past 400 pages the render is spread over worker processes: same bytes as one process."""
+def many_articles() -> dict:
     articles = {f"en/2024/05/s{n:03}.md": {"title": f"Story {n}", "posted": f"2024-05-{n % 28 + 1:02}T09:{n % 60:02}:00+09:00",
                                            "tags": [f"tag {n}"], "story": f"s{n}" if n % 2 else ""}
                 for n in range(210)}
     articles.update({f"ko/2024/05/s{n:03}.md": {"title": f"기사 {n}", "posted": "2024-05-02T09:00:00+09:00",
                                                 "story": f"s{n}"} for n in range(1, 40, 2)})
-    site = make_site(articles)
+    return articles
+
+
+def test_parallel_build_matches_a_serial_one(make_site, build_site, tmp_path):
+    """Past 400 pages the render is spread over worker processes: same bytes as one process."""
+    site = make_site(many_articles())
     serial = build_site(site, "--jobs", "1", "--out", tmp_path / "serial")
     parallel = build_site(site, "--jobs", "2", "--out", tmp_path / "parallel")
     assert sum(1 for _ in parallel.rglob("index.html")) > 400
     assert files_of(serial) == files_of(parallel)
+
+
+def test_render_workers_replaced_every_few_pages_write_the_same_bytes(make_site, build_site, tmp_path, monkeypatch):
+    """Render workers end after a bounded number of pages and fresh ones are forked (their memory
+    stays bounded): a worker forked mid-build renders as the first ones did."""
+    site = make_site(many_articles())
+    serial = build_site(site, "--jobs", "1", "--out", tmp_path / "serial")
+    monkeypatch.setattr(workers, "PAGES_PER_WORKER_LIFE", 45)  # lives of 45 pages: about ten of them
+    lives = []
+    monkeypatch.setattr(workers, "_pool", counting_lives(workers._pool, lives))
+    recycled = build_site(site, "--jobs", "2", "--out", tmp_path / "recycled")
+    assert lives == [(2, 2)]  # the render's pool (the reading stage has too few files for one)
+    assert files_of(serial) == files_of(recycled)
+
+
+def counting_lives(pool, lives):
+    """workers._pool, noting (jobs, chunks each worker life renders) of each pool it starts."""
+    def wrapped(jobs, chunks_per_life=None):
+        lives.append((jobs, chunks_per_life))
+        return pool(jobs, chunks_per_life)
+    return wrapped
 
 
 def test_clean_drops_the_cache_and_leftovers_of_interrupted_builds(make_site, build_site):

@@ -25,6 +25,13 @@ from dateline.write import OutputTransaction
 # Below this many items a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
+# A render worker's life: it ends after this many pages and a fresh one is forked. A worker copies
+# every page of the parent's heap it touches (CPython writes reference counts into what it reads)
+# and keeps the article views it made; a life over a bounded run of pages (they are in path order,
+# so one life shows articles of a few months) keeps each worker's copy bounded, whatever the size
+# of the archive. A fork and a new set of views cost far less than 5,000 pages take to render.
+PAGES_PER_WORKER_LIFE = 5_000
+
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 _SHARED: dict = {}  # what forked workers inherit: set before the pool starts
@@ -36,13 +43,14 @@ def _quiet_worker() -> None:
 
 
 @contextmanager
-def _pool(jobs: int):
+def _pool(jobs: int, chunks_per_life: int | None = None):
     # Forked workers share the parent's pages until they write to them, and the garbage collector
     # writes to every object it walks: frozen, the objects made so far (the index, the articles)
     # are never walked, so their pages stay shared (a 100,000-story index is hundreds of MiB).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker,
+                                                      maxtasksperchild=chunks_per_life) as pool:
             yield pool
     finally:
         gc.unfreeze()  # the dev server lives on: what it drops later may be collected again
@@ -143,9 +151,9 @@ def render_pages(renderer: Renderer, pages: list[Page], txn: OutputTransaction, 
                 if progress:
                     progress("rendering", min(start + 200, total), total)
         else:
-            size = max(20, total // (jobs * 16))
+            size = max(20, min(total // (jobs * 16), PAGES_PER_WORKER_LIFE // 4))
             chunks = [pages[i:i + size] for i in range(0, total, size)]
-            with _pool(jobs) as pool:
+            with _pool(jobs, chunks_per_life=max(1, PAGES_PER_WORKER_LIFE // size)) as pool:
                 done = 0
                 for (chunk_staged, chunk_errors), chunk in zip(pool.imap(_render_chunk, chunks), chunks, strict=True):
                     staged += chunk_staged
