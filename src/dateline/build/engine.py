@@ -312,7 +312,10 @@ class SiteBuilder:
                 return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
             index = update_index(state.index, self.sources.articles, before, now)
             if index is not None:
-                return self._plan_patched(state, index, set(before), photo_moved, templates, body_keys, photos)
+                # the clock's articles too: those it published or took down count as changed
+                dirty = set(before) | (state.index.articles.keys() ^ index.articles.keys() if now != state.index.now
+                                       else set())
+                return self._plan_patched(state, index, dirty, photo_moved, templates, body_keys, photos)
         index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
