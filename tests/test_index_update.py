@@ -13,7 +13,7 @@ from test_incremental_property import START, make_site
 
 from dateline.config import load_config
 from dateline.content import load_articles
-from dateline.index import build_index, update_index
+from dateline.index import build_index, pages_listing, update_index
 
 STEPS = 120
 
@@ -68,11 +68,18 @@ def test_update_index_equals_build_index(tmp_path, seed):
         if update is not None:
             patched_steps += 1
             patched.add(operation.__name__)
-            assert_same_index(update, cold, step)
+            assert_same_index(update.index, cold, step)
+            assert update.index.pages_by_path == cold.pages_by_path, f"{step}: pages_by_path differs"
             old_pages = index.pages_by_path
-            for page in update.pages:  # an unchanged page keeps its object
+            for page in update.index.pages:  # an unchanged page keeps its object; the others are named
                 if old_pages.get(page.path) == page:
-                    assert old_pages[page.path] is page, f"{step}: {page.path} was made again"
-        index, before_articles = cold if update is None else update, now_articles
+                    assert old_pages[page.path] is page or page.path in update.moved, f"{step}: {page.path} made again"
+                else:
+                    assert page.path in update.moved, f"{step}: {page.path} moved unnamed"
+            assert old_pages.keys() - update.index.pages_by_path.keys() <= update.moved, f"{step}: a page went unnamed"
+        for source in cold.articles:
+            listing = sorted(pages_listing(cold, source), key=lambda p: p.path)
+            assert listing == [p for p in cold.pages if source in p.sources], f"{step}: {source}"
+        index, before_articles = cold if update is None else update.index, now_articles
     assert patched_steps > STEPS // 2  # the patch, not the fallback, is what was tested
     assert {"withdraw", "expire", "correct", "tick", "add", "delete"} <= patched, patched

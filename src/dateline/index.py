@@ -150,6 +150,15 @@ class SiteIndex:
         ]
 
 
+@dataclass(frozen=True)
+class IndexUpdate:
+    """update_index's answer: the new index, and the paths of the pages it took out or put in
+    (every other page keeps its object)."""
+
+    index: SiteIndex
+    moved: frozenset[str]
+
+
 def newest_first(article: Article) -> tuple:
     return (-article.posted.timestamp(), article.source)
 
@@ -196,7 +205,7 @@ def build_index(config: Config, loaded: list[Article], now: dt.datetime) -> tupl
 
 
 def update_index(old: SiteIndex, loaded: Mapping[str, Article], before: Mapping[str, Article | None],
-                 now: dt.datetime) -> SiteIndex | None:
+                 now: dt.datetime) -> IndexUpdate | None:
     """The index after an edit, made from `old` in place of a new one: `before` holds each changed
     source's article as `old` was made from it (None: it had none), `loaded` every article now.
     Whatever the edit leaves alone keeps its object (pages, terms), so a caller tells what moved by
@@ -284,7 +293,7 @@ class _IndexPatch:
             count += new is not None and clock.is_scheduled(new, self.now)
         return count
 
-    def apply(self) -> SiteIndex | None:
+    def apply(self) -> IndexUpdate | None:
         old, articles = self.old, self.articles
         urls = self._urls()
         counterparts = self._counterparts()
@@ -305,9 +314,16 @@ class _IndexPatch:
             clock_fields = {"next_change": clock.next_change(candidates, self.now),
                             "clock_instants": clock.clock_instants(candidates)}
         drafts = sum(1 for a in self.loaded.values() if a.draft) if not self.config.drafts else 0
-        return replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
-                       correspondent_keys=correspondent_keys, pages=pages, now=self.now, notices=self.notices,
-                       drafts_left_out=drafts, scheduled_left_out=self._scheduled_count(), **clock_fields)
+        index = replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
+                        correspondent_keys=correspondent_keys, pages=pages, now=self.now, notices=self.notices,
+                        drafts_left_out=drafts, scheduled_left_out=self._scheduled_count(), **clock_fields)
+        # pages_by_path (a cached property) from the old one and what moved, not from every page
+        by_path = dict(old.pages_by_path)
+        for path in self.moved:
+            by_path.pop(path, None)
+        by_path.update((p.path, p) for p in self.put)
+        index.__dict__["pages_by_path"] = by_path
+        return IndexUpdate(index, frozenset(self.moved))
 
     def _urls(self) -> dict[str, str] | None:
         """Article URLs; None if a changed article's URL is taken (build_index names the clash). A
@@ -442,7 +458,9 @@ class _IndexPatch:
         if len(fresh_paths) < len(fresh) or any(p in known and p not in gone_paths for p in fresh_paths):
             return None  # two pages on one path: build_index names them
         dropped, sitemaps = self._sitemaps(gone, fresh)
-        return _replaced(old.pages, gone_paths | dropped, fresh + sitemaps)
+        self.put = fresh + sitemaps
+        self.moved = gone_paths | dropped | {p.path for p in self.put}
+        return _replaced(old.pages, gone_paths | dropped, self.put)
 
     def _sitemaps(self, gone: list[Page], fresh: list[Page]) -> tuple[set[str], list[Page]]:
         """(paths of the old sitemap pages to take out, the sitemap pages to put in): the parts a
@@ -487,8 +505,7 @@ def _term_pages(known: Mapping[str, Page], key: tuple[str, str, str]) -> list[Pa
     """A term's list pages, by their paths (_paginated's)."""
     kind, lang, slug = key
     base = f"/{lang}/{kind}/{slug}/"
-    first = known[base]
-    return [first] + [known[f"{base}page/{n}/"] for n in range(2, first.count + 1)]
+    return [known[page_path(base, n)] for n in range(1, known[base].count + 1)]
 
 
 def _path(page: Page) -> str:
@@ -675,8 +692,7 @@ def _paginated(config: Config, base: str, kind: str, lang: str, key: str, source
     per = config.per_page
     count = max(1, -(-len(sources) // per))
     for number in range(1, count + 1):
-        path = base if number == 1 else f"{base}page/{number}/"
-        yield Page(path, kind, lang, key, sources[(number - 1) * per : number * per], number, count)
+        yield Page(page_path(base, number), kind, lang, key, sources[(number - 1) * per : number * per], number, count)
 
 
 def _pages(config, articles, urls, editions, terms) -> list[Page]:
@@ -725,6 +741,31 @@ def _desk_pages(articles, editions, now) -> list[Page]:
     recent = sorted((a for a in articles.values() if clock.in_news_window(a, now)), key=newest_first)
     pages.append(Page("/sitemap-news.xml", PageKind.NEWS_SITEMAP, "", "", tuple(a.source for a in recent[:clock.NEWS_LIMIT])))
     return pages
+
+
+def pages_listing(index: SiteIndex, source: str) -> list[Page]:
+    """The pages whose `sources` hold a published article, found where they must be (its page,
+    its edition's and terms' pages at its place in their lists, its month, the desk's pages)
+    instead of by a pass over every page."""
+    if source not in index.articles:
+        return []
+    article, config, pages = index.articles[source], index.config, index.pages_by_path
+    lang = article.lang
+    place = index.editions[lang].index(source)
+    paths = [index.urls[source], f"/{lang}/{article.posted:%Y/%m}/", f"/{lang}/corrections/", "/sitemap-news.xml",
+             page_path(f"/{lang}/", place // config.per_page + 1)]
+    if place < config.feed_limit:
+        paths.append(f"/{lang}/feed.xml")
+    for key in _term_keys(article, index.correspondent_keys):
+        term = index.terms[key]
+        paths.append(page_path(f"/{lang}/{key[0]}/{key[2]}/", term.sources.index(source) // config.per_page + 1))
+    found = (pages.get(path) for path in dict.fromkeys(paths))
+    return [page for page in found if page is not None and source in page.sources]
+
+
+def page_path(base: str, number: int) -> str:
+    """The path of a paginated list's page `number`, its first page at `base`."""
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def sitemap_part(page: Page) -> str:
