@@ -355,6 +355,10 @@ class _IndexPatch:
                 and s not in old.notices and s not in self.changed]
 
     def _counterparts(self) -> dict[str, tuple[str, ...]] | None:
+        if all(was is not None and new is not None and (was.story, was.lang) == (new.story, new.lang)
+               for was, new in self.changed.values()) and all((was is None) == (new is None)
+                                                               for was, new in self.live.values()):
+            return self.old.counterparts  # the same stories over the same published articles
         counterparts = {s: c for s, c in self.old.counterparts.items() if s in self.articles}
         stories = {a.story for pair in self.changed.values() for a in pair if a is not None and a.story}
         moved = {s for s, (was, new) in self.changed.items() if (was and was.story) != (new and new.story)}

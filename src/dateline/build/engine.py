@@ -574,14 +574,18 @@ def _pages_to_look_at(state: State, update: IndexUpdate, moved_views: set[str], 
             first = pages.get(f"/{lang.code}/{name}")
             if first is not None:
                 paths += [page_path(first.path, n) for n in range(1, first.count + 1)]
-    paths += [_output_path(output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
-    found = (pages.get(path) for path in dict.fromkeys(paths))
-    return [page for page in found if page is not None]
+    found = [pages.get(path) for path in dict.fromkeys(paths)]
+    found += [_page_at(pages, output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
+    return [page for page in dict.fromkeys(found) if page is not None]
 
 
-def _output_path(output: str) -> str:
-    """The site path of a page's output file (Page.output's inverse)."""
-    return "/" + output.removesuffix("index.html") if output == "index.html" or output.endswith("/index.html") else "/" + output
+def _page_at(pages: dict[str, Page], output: str) -> Page | None:
+    """The page that writes an output file, if any: at the file's path, or at its folder's when
+    the file is an index.html (Page.output's inverse)."""
+    paths = ["/" + output]
+    if output == "index.html" or output.endswith("/index.html"):
+        paths.append("/" + output.removesuffix("index.html"))
+    return next((p for p in map(pages.get, paths) if p is not None and p.output == output), None)
 
 
 def _shows(page: Page, sources: set[str], beyond: set[str]) -> bool:
@@ -593,8 +597,8 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
     """Theme assets, then the site's static/ over them; a static file may not replace a page."""
     files = dict(static_files(THEME_DIR / "static"))
     files.update(static_files(config.static_dir))
-    pages = {p.output for p in index.pages}
-    clashes = sorted(set(files) & pages)
+    pages = index.pages_by_path  # a few static files looked up, not a set of every page's output
+    clashes = sorted(rel for rel in files if _page_at(pages, rel) is not None)
     errors = [ContentError(f"static/{rel}", 1, f"this file would replace the page /{rel}") for rel in clashes]
     errors += links_outside_the_site(config)
     if errors:
