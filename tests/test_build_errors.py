@@ -259,6 +259,18 @@ def test_two_articles_on_one_url_from_file_names(site):
     assert len(errors) == 1 and errors[0][1] == 3, errors  # the posted line fixes the URL's date
 
 
+def test_static_file_that_would_replace_a_page(site):
+    """A file in static/ on a page's output, a folder's index.html or a file page (robots.txt) or
+    an alias's own file name, is refused, naming it; other static files are fine."""
+    add(site, "en/2024/05/moved.md", article("title: Moved", f"posted: {POSTED}", "aliases: [/old/index.html]"))
+    for relative in ("en/index.html", "robots.txt", "old/index.html", "en/page.html"):
+        (site / "static" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / "static" / relative).write_text("static", encoding="utf-8")
+    errors = fails(site, ("static/en/index.html", 1, ("replace the page /en/index.html",)),
+                   ("static/robots.txt", 1, ("replace",)), ("static/old/index.html", 1, ("replace",)))
+    assert not [e for e in errors if e[0] == "static/en/page.html"], errors
+
+
 def test_two_articles_of_one_story_in_one_language(site):
     one = add(site, "en/2024/05/first.md", article("title: First", f"posted: {POSTED}", "story: talks"))
     two = add(site, "en/2024/05/second.md", article("title: Second", f"posted: {POSTED}", "story: talks"))

@@ -4,6 +4,7 @@ object (the engine finds what moved by identity)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import fields
 
@@ -12,7 +13,7 @@ from test_incremental_property import START, make_site
 
 from dateline.config import load_config
 from dateline.content import load_articles
-from dateline.index import build_index, update_index
+from dateline.index import build_index, pages_listing, update_index
 
 STEPS = 120
 
@@ -37,11 +38,20 @@ def test_update_index_equals_build_index(tmp_path, seed):
     rng = random.Random(seed)
     site, model = make_site(tmp_path, rng)
     config = load_config(site)
-    operations = [model.edit_body, model.add, model.respell, model.delete, model.rename,
-                  *[model.edit_field] * 6]
+    now = START
+
+    def tick() -> None:  # the clock moves on: stories go live, are withdrawn or expire, leave the news sitemap
+        nonlocal now
+        now += dt.timedelta(hours=rng.choice([1, 6, 20, 49]), minutes=rng.choice([0, 30]))
+
+    # edit_field's `posted` may lie past the clock (scheduled); withdraw, expire and correct are the
+    # desk's daily edits, alias the rare one the patch leaves to build_index.
+    operations = [model.edit_body, model.add, model.respell, model.delete, model.rename, *[model.edit_field] * 6,
+                  model.withdraw, model.withdraw, model.expire, model.correct, model.alias, tick, tick]
     before_articles = loaded_articles(config)
-    index, errors = build_index(config, list(before_articles.values()), START)
+    index, errors = build_index(config, list(before_articles.values()), now)
     assert not errors
+    patched = set()  # the operations the patch followed at least once
     patched_steps = 0
     for number in range(STEPS):
         operation = rng.choice(operations) if len(model.files) > 3 else model.add
@@ -50,17 +60,26 @@ def test_update_index_equals_build_index(tmp_path, seed):
         now_articles = loaded_articles(config)
         changed = {s: before_articles.get(s) for s in before_articles.keys() | now_articles.keys()
                    if before_articles.get(s) != now_articles.get(s)}
-        cold, errors = build_index(config, list(now_articles.values()), START)
-        patched = update_index(index, now_articles, changed, START)
+        cold, errors = build_index(config, list(now_articles.values()), now)
+        update = update_index(index, now_articles, changed, now)
         if errors:
-            assert patched is None, f"{step}: the patch missed {errors}"
+            assert update is None, f"{step}: the patch missed {errors}"
             continue
-        if patched is not None:
+        if update is not None:
             patched_steps += 1
-            assert_same_index(patched, cold, step)
+            patched.add(operation.__name__)
+            assert_same_index(update.index, cold, step)
+            assert update.index.pages_by_path == cold.pages_by_path, f"{step}: pages_by_path differs"
             old_pages = index.pages_by_path
-            for page in patched.pages:  # an unchanged page keeps its object
+            for page in update.index.pages:  # an unchanged page keeps its object; the others are named
                 if old_pages.get(page.path) == page:
-                    assert old_pages[page.path] is page, f"{step}: {page.path} was made again"
-        index, before_articles = cold if patched is None else patched, now_articles
+                    assert old_pages[page.path] is page or page.path in update.moved, f"{step}: {page.path} made again"
+                else:
+                    assert page.path in update.moved, f"{step}: {page.path} moved unnamed"
+            assert old_pages.keys() - update.index.pages_by_path.keys() <= update.moved, f"{step}: a page went unnamed"
+        for source in cold.articles:
+            listing = sorted(pages_listing(cold, source), key=lambda p: p.path)
+            assert listing == [p for p in cold.pages if source in p.sources], f"{step}: {source}"
+        index, before_articles = cold if update is None else update.index, now_articles
     assert patched_steps > STEPS // 2  # the patch, not the fallback, is what was tested
+    assert {"withdraw", "expire", "correct", "tick", "add", "delete"} <= patched, patched

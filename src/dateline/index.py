@@ -150,6 +150,15 @@ class SiteIndex:
         ]
 
 
+@dataclass(frozen=True)
+class IndexUpdate:
+    """update_index's answer: the new index, and the paths of the pages it took out or put in
+    (every other page keeps its object)."""
+
+    index: SiteIndex
+    moved: frozenset[str]
+
+
 def newest_first(article: Article) -> tuple:
     return (-article.posted.timestamp(), article.source)
 
@@ -196,47 +205,95 @@ def build_index(config: Config, loaded: list[Article], now: dt.datetime) -> tupl
 
 
 def update_index(old: SiteIndex, loaded: Mapping[str, Article], before: Mapping[str, Article | None],
-                 now: dt.datetime) -> SiteIndex | None:
+                 now: dt.datetime) -> IndexUpdate | None:
     """The index after an edit, made from `old` in place of a new one: `before` holds each changed
     source's article as `old` was made from it (None: it had none), `loaded` every article now.
     Whatever the edit leaves alone keeps its object (pages, terms), so a caller tells what moved by
-    identity. None when the edit is one this does not follow (the clock's articles, aliases, a clash
-    or a renamed person): build_index then makes the index anew, and reports any error."""
+    identity. The clock is followed too: an article it publishes, withdraws or expires between
+    `old.now` and `now` counts as changed. None when the edit is one this does not follow (an
+    article with aliases, a clash or a renamed person): build_index then makes the index anew,
+    and reports any error."""
     config = old.config
 
     def candidate(article: Article | None) -> Article | None:
         return article if article is not None and (config.drafts or not article.draft) else None
 
     changed = {s: (candidate(a), candidate(loaded.get(s))) for s, a in before.items()}
-    if now != old.now and clock.clock_moves(old.clock_instants, old.now, now):
+    clock_passed = now != old.now and clock.clock_moves(old.clock_instants, old.now, now)
+    if clock_passed:
+        for source in _clocked(config, loaded, old.now, now):
+            changed.setdefault(source, (loaded[source], loaded[source]))
+    if any(article is not None and article.aliases for pair in changed.values() for article in pair):
         return None
-    for was, new in changed.values():
-        for article in (was, new):
-            if article is not None and (article.aliases or clock.is_scheduled(article, now)
-                                        or clock.takedown(article, now) is not None or article.source in old.notices):
-                return None
-    patch = _IndexPatch(old, loaded, changed, now)
-    return patch.apply()
+    return _IndexPatch(old, loaded, changed, now, clock_passed).apply()
+
+
+def _clocked(config: Config, loaded: Mapping[str, Article], before: dt.datetime, now: dt.datetime) -> list[str]:
+    """The articles with one of their clock's instants (clock.clock_instants: posted, expires,
+    withdrawn at) between `before` and `now`: those the clock may have published or taken down."""
+    low, high = sorted((before.timestamp(), now.timestamp()))
+
+    def passes(moment: dt.datetime | None) -> bool:
+        return moment is not None and low < moment.timestamp() <= high
+
+    return [s for s, a in loaded.items() if (config.drafts or not a.draft)
+            and (passes(a.posted) or passes(a.expires) or (a.withdrawn is not None and passes(a.withdrawn.at)))]
+
+
+def _live(article: Article | None, now: dt.datetime) -> Article | None:
+    """The article if it is published at `now` (neither scheduled nor taken down)."""
+    if article is None or clock.is_scheduled(article, now) or clock.takedown(article, now) is not None:
+        return None
+    return article
 
 
 class _IndexPatch:
-    """One update_index: each part of the index made again only where the changed articles are."""
+    """One update_index: each part of the index made again only where the changed articles are.
 
-    def __init__(self, old: SiteIndex, loaded: Mapping[str, Article], changed: dict, now: dt.datetime):
+    `changed` holds each changed source's candidate (not a draft) before and now, whatever the
+    clock makes of it; `live` the same pairs as published (in `articles`), before and now."""
+
+    def __init__(self, old: SiteIndex, loaded: Mapping[str, Article], changed: dict, now: dt.datetime,
+                 clock_passed: bool):
         self.old, self.loaded, self.changed, self.now = old, loaded, changed, now
         self.config = old.config
+        self.live = {s: (old.articles.get(s), _live(new, now)) for s, (_, new) in changed.items()}
         self.articles = dict(old.articles)
-        for source, (_, new) in changed.items():
+        for source, (_, new) in self.live.items():
             if new is None:
                 self.articles.pop(source, None)
             else:
                 self.articles[source] = new
-        if any(s not in old.articles for s, (_, new) in changed.items() if new is not None):
+        if any(s not in old.articles for s, (_, new) in self.live.items() if new is not None):
             self.articles = dict(sorted(self.articles.items()))  # a cold build's order: by source
-        # Whether a changed article's times moved (or it came or went): what the clock reads.
-        self.clock_moved = any(_clock_fields(was) != _clock_fields(new) for was, new in changed.values())
+        self.notices = self._notices()
+        # Whether the clock's view moved: a changed article's times (or it came or went), or the
+        # clock itself passing an instant; the news sitemap and the next change read it.
+        self.clock_moved = clock_passed or any(_clock_fields(was) != _clock_fields(new) for was, new in changed.values())
 
-    def apply(self) -> SiteIndex | None:
+    def _notices(self) -> dict[str, Notice]:
+        old, now = self.old, self.now
+        notices = dict(old.notices)
+        for source, (_, new) in self.changed.items():
+            was = notices.pop(source, None)
+            if new is not None and not clock.is_scheduled(new, now):
+                takedown = clock.takedown(new, now)
+                if takedown is not None:
+                    notice = Notice(new, article_path(new), takedown)
+                    notices[source] = was if was == notice else notice
+        if notices.keys() != old.notices.keys():
+            notices = dict(sorted(notices.items()))  # a cold build's order: by source
+        return notices
+
+    def _scheduled_count(self) -> int:
+        old = self.old
+        count = old.scheduled_left_out
+        for source, (was, new) in self.changed.items():
+            count -= was is not None and source not in old.articles and source not in old.notices
+            count += new is not None and clock.is_scheduled(new, self.now)
+        return count
+
+    def apply(self) -> IndexUpdate | None:
         old, articles = self.old, self.articles
         urls = self._urls()
         counterparts = self._counterparts()
@@ -253,21 +310,31 @@ class _IndexPatch:
             return None
         clock_fields = {}
         if self.clock_moved:
-            candidates = sorted((a for a in self.loaded.values() if self.config.drafts or not a.draft), key=lambda a: a.source)
+            candidates = [a for a in self.loaded.values() if self.config.drafts or not a.draft]
             clock_fields = {"next_change": clock.next_change(candidates, self.now),
                             "clock_instants": clock.clock_instants(candidates)}
         drafts = sum(1 for a in self.loaded.values() if a.draft) if not self.config.drafts else 0
-        return replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
-                       correspondent_keys=correspondent_keys, pages=pages, now=self.now, drafts_left_out=drafts,
-                       **clock_fields)
+        index = replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
+                        correspondent_keys=correspondent_keys, pages=pages, now=self.now, notices=self.notices,
+                        drafts_left_out=drafts, scheduled_left_out=self._scheduled_count(), **clock_fields)
+        # pages_by_path (a cached property) from the old one and what moved, not from every page
+        by_path = dict(old.pages_by_path)
+        for path in self.moved:
+            by_path.pop(path, None)
+        by_path.update((p.path, p) for p in self.put)
+        index.__dict__["pages_by_path"] = by_path
+        return IndexUpdate(index, frozenset(self.moved))
 
     def _urls(self) -> dict[str, str] | None:
-        """Article URLs; None if a changed article's URL is taken (build_index names the clash)."""
-        urls = dict(self.old.urls)
-        taken = set(urls.values()) | {n.path for n in self.old.notices.values()} | set(self.old.redirects)
+        """Article URLs; None if a changed article's URL is taken (build_index names the clash). A
+        scheduled or taken-down article keeps its URL reserved, as build_index's check does."""
+        old = self.old
+        urls = dict(old.urls)
+        taken = set(urls.values()) | {n.path for n in old.notices.values()} | set(old.redirects)
         for source, (was, _) in self.changed.items():
+            urls.pop(source, None)
             if was is not None:
-                taken.discard(urls.pop(source, None))
+                taken.discard(article_path(was))
         taken |= {article_path(a) for a in self._scheduled()}
         for source, (_, new) in self.changed.items():
             if new is not None:
@@ -275,7 +342,8 @@ class _IndexPatch:
                 if path in taken:
                     return None
                 taken.add(path)
-                urls[source] = path
+                if source in self.articles:
+                    urls[source] = path
         return {s: urls[s] for s in self.articles}
 
     def _scheduled(self) -> list[Article]:
@@ -287,6 +355,10 @@ class _IndexPatch:
                 and s not in old.notices and s not in self.changed]
 
     def _counterparts(self) -> dict[str, tuple[str, ...]] | None:
+        if all(was is not None and new is not None and (was.story, was.lang) == (new.story, new.lang)
+               for was, new in self.changed.values()) and all((was is None) == (new is None)
+                                                               for was, new in self.live.values()):
+            return self.old.counterparts  # the same stories over the same published articles
         counterparts = {s: c for s, c in self.old.counterparts.items() if s in self.articles}
         stories = {a.story for pair in self.changed.values() for a in pair if a is not None and a.story}
         moved = {s for s, (was, new) in self.changed.items() if (was and was.story) != (new and new.story)}
@@ -309,9 +381,9 @@ class _IndexPatch:
 
     def _editions(self) -> dict[str, tuple[str, ...]]:
         editions = dict(self.old.editions)
-        for lang in {a.lang for pair in self.changed.values() for a in pair if a is not None}:
-            kept = [s for s in editions[lang] if s not in self.changed]
-            for source, (_, new) in self.changed.items():
+        for lang in {a.lang for pair in self.live.values() for a in pair if a is not None}:
+            kept = [s for s in editions[lang] if s not in self.live]
+            for source, (_, new) in self.live.items():
                 if new is not None and new.lang == lang:
                     bisect.insort(kept, source, key=lambda s: newest_first(self.articles[s]))
             if tuple(kept) != editions[lang]:
@@ -325,7 +397,7 @@ class _IndexPatch:
         old = self.old
         known = {t.slug: t.person for (kind, _, _), t in old.terms.items() if kind == "correspondent"}
         if all((was.correspondents if was else ()) == (new.correspondents if new else ())
-               for was, new in self.changed.values()):
+               for was, new in self.live.values()):
             return old.correspondent_keys, known, set()
         people, keys = _correspondents(self.config, list(self.articles.values()))
         if any(keys.get(person, slug) != slug for person, slug in old.correspondent_keys.items()):
@@ -336,9 +408,9 @@ class _IndexPatch:
     def _terms(self, correspondent_keys: dict[Person, str], by_slug: dict[str, Correspondent],
                moved_people: set[str]) -> dict[tuple[str, str, str], Term]:
         old = self.old
-        listed_under = {s: set(_term_keys(new, correspondent_keys)) for s, (_, new) in self.changed.items() if new}
+        listed_under = {s: set(_term_keys(new, correspondent_keys)) for s, (_, new) in self.live.items() if new}
         touched = {key for key in old.terms if key[0] == "correspondent" and key[2] in moved_people}
-        for source, (was, _) in self.changed.items():
+        for source, (was, _) in self.live.items():
             if was is not None:
                 touched.update(_term_keys(was, old.correspondent_keys))
             touched.update(listed_under.get(source, ()))
@@ -346,7 +418,7 @@ class _IndexPatch:
             return old.terms
         terms = dict(old.terms)
         for key in touched:
-            members = [s for s in (old.terms[key].sources if key in old.terms else ()) if s not in self.changed]
+            members = [s for s in (old.terms[key].sources if key in old.terms else ()) if s not in self.live]
             members += [s for s, keys in listed_under.items() if key in keys]
             if not members:
                 terms.pop(key, None)
@@ -357,27 +429,26 @@ class _IndexPatch:
         return dict(sorted(terms.items())) if terms.keys() != old.terms.keys() else terms
 
     def _pages(self, urls, editions, terms) -> tuple[Page, ...] | None:
+        """The old pages with those the edit moved taken out and made again: found by what they
+        list, not by a pass over every page, and put in place in the path order kept."""
         old, config, articles = self.old, self.config, self.articles
+        known = old.pages_by_path
         langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
         moved_terms = {key for key in terms.keys() | old.terms.keys() if terms.get(key) is not old.terms.get(key)}
+        gone = [known[old.urls[s]] for s in self.changed if s in old.urls]
+        gone += [known[old.notices[s].path] for s in self.changed if s in old.notices]
+        if langs:
+            gone += [p for p in old.pages if p.lang in langs and p.kind in (PageKind.HOME, PageKind.FEED, PageKind.MONTH)]
+        for key in moved_terms & old.terms.keys():
+            gone += _term_pages(known, key)
+        # Notices and redirects of unchanged articles stay; the news sitemap stays unless the
+        # clock's view moved (a changed article's time, or the clock itself).
+        desk = [f"/{lang}/corrections/" for lang in editions] + (["/sitemap-news.xml"] if self.clock_moved else [])
+        gone += [known[path] for path in desk if path in known]
 
-        def replaced(page: Page) -> bool:
-            kind = page.kind
-            if kind == PageKind.ARTICLE:
-                return page.key in self.changed
-            if kind in (PageKind.HOME, PageKind.FEED, PageKind.MONTH):
-                return page.lang in langs
-            if kind in TERM_KINDS:
-                return (kind, page.lang, page.key) in moved_terms
-            # Notices and redirects stay: no changed article has one (update_index); the news
-            # sitemap stays unless a changed article's time moved or it came or went.
-            return kind == PageKind.CORRECTIONS or (kind == PageKind.NEWS_SITEMAP and self.clock_moved)
-
-        pages, gone = [], []
-        for page in old.pages:
-            if page.kind not in (PageKind.SITEMAP, PageKind.SITEMAP_INDEX):
-                (gone if replaced(page) else pages).append(page)
         fresh = [Page(urls[s], PageKind.ARTICLE, articles[s].lang, s, (s,)) for s in self.changed if s in articles]
+        fresh += [Page(self.notices[s].path, PageKind.NOTICE, self.notices[s].article.lang, s)
+                  for s in self.changed if s in self.notices]
         for lang in langs:
             fresh += _edition_lists(config, lang, editions[lang], articles)
         for key in moved_terms:
@@ -385,32 +456,78 @@ class _IndexPatch:
                 kind, lang, slug = key
                 fresh += _paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, terms[key].sources)
         fresh += _desk_pages(articles, editions, self.now if self.clock_moved else None)
-        known = old.pages_by_path
         fresh = [known[p.path] if known.get(p.path) == p else p for p in fresh]
-        pages += fresh + self._sitemaps(gone, fresh)
-        pages.sort(key=lambda p: p.path)
-        if any(a.path == b.path for a, b in zip(pages, pages[1:], strict=False)):
+        gone_paths = {p.path for p in gone}
+        fresh_paths = {p.path for p in fresh}
+        if len(fresh_paths) < len(fresh) or any(p in known and p not in gone_paths for p in fresh_paths):
             return None  # two pages on one path: build_index names them
-        return tuple(pages)
+        dropped, sitemaps = self._sitemaps(gone, fresh)
+        self.put = fresh + sitemaps
+        self.moved = gone_paths | dropped | {p.path for p in self.put}
+        return _replaced(old.pages, gone_paths | dropped, self.put)
 
-    def _sitemaps(self, gone: list[Page], fresh: list[Page]) -> list[Page]:
-        """The sitemap parts again, made anew only where a page went or came (_sitemaps' rules)."""
-        old = self.old
-        parts = {p.key: set(p.sources) for p in old.pages if p.kind == PageKind.SITEMAP}
-        for page in gone:
-            if page.kind not in UNLISTED_KINDS:
-                parts.get(sitemap_part(page), set()).discard(page.path)
-        for page in fresh:
-            if page.kind not in UNLISTED_KINDS:
-                parts.setdefault(sitemap_part(page), set()).add(page.path)
-        known = old.pages_by_path
-        sitemaps = []
-        for name, paths in sorted(parts.items()):
+    def _sitemaps(self, gone: list[Page], fresh: list[Page]) -> tuple[set[str], list[Page]]:
+        """(paths of the old sitemap pages to take out, the sitemap pages to put in): the parts a
+        page went from or came to, made again by _sitemaps' rules (one left empty is dropped), and
+        the sitemap index."""
+        known = self.old.pages_by_path
+        before = {p.path: p for p in gone}
+        after = {p.path: p for p in fresh}
+        touched: dict[str, set[str]] = {}
+
+        def part(name: str) -> set[str]:
+            if name not in touched:
+                page = known.get(sitemap_path(name))
+                touched[name] = set(page.sources) if page else set()
+            return touched[name]
+
+        for path in before.keys() | after.keys():
+            was, now = before.get(path), after.get(path)
+            was_part = sitemap_part(was) if was is not None and was.kind not in UNLISTED_KINDS else None
+            now_part = sitemap_part(now) if now is not None and now.kind not in UNLISTED_KINDS else None
+            if was_part != now_part:
+                if was_part is not None:
+                    part(was_part).discard(path)
+                if now_part is not None:
+                    part(now_part).add(path)
+        index = known[SITEMAP_INDEX_PATH]
+        names = {path.removeprefix("/sitemaps/").removesuffix(".xml") for path in index.sources}
+        pages = []
+        for name, paths in touched.items():
             if paths:
+                names.add(name)
                 page = Page(sitemap_path(name), PageKind.SITEMAP, "", name, tuple(sorted(paths)))
-                sitemaps.append(known[page.path] if known.get(page.path) == page else page)
-        index = Page(SITEMAP_INDEX_PATH, PageKind.SITEMAP_INDEX, "", "", tuple(p.path for p in sitemaps))
-        return sitemaps + [known[index.path] if known.get(index.path) == index else index]
+                pages.append(known[page.path] if known.get(page.path) == page else page)
+            else:
+                names.discard(name)
+        dropped = {sitemap_path(name) for name in touched if sitemap_path(name) in known} | {SITEMAP_INDEX_PATH}
+        listed = Page(SITEMAP_INDEX_PATH, PageKind.SITEMAP_INDEX, "", "", tuple(sitemap_path(n) for n in sorted(names)))
+        return dropped, pages + [index if index == listed else listed]
+
+
+def _term_pages(known: Mapping[str, Page], key: tuple[str, str, str]) -> list[Page]:
+    """A term's list pages, by their paths (_paginated's)."""
+    kind, lang, slug = key
+    base = f"/{lang}/{kind}/{slug}/"
+    return [known[page_path(base, n)] for n in range(1, known[base].count + 1)]
+
+
+def _path(page: Page) -> str:
+    return page.path
+
+
+def _replaced(pages: tuple[Page, ...], gone: set[str], fresh: list[Page]) -> tuple[Page, ...]:
+    """`pages` (in path order) without those on the `gone` paths and with `fresh` put in place: a
+    few by bisection, many by one merge."""
+    if len(gone) + len(fresh) > 64:
+        kept = [p for p in pages if p.path not in gone]
+        return tuple(sorted(kept + sorted(fresh, key=_path), key=_path))  # two runs: one linear merge
+    out = list(pages)
+    for path in sorted(gone, reverse=True):
+        del out[bisect.bisect_left(out, path, key=_path)]
+    for page in fresh:
+        bisect.insort(out, page, key=_path)
+    return tuple(out)
 
 
 def _aliases(articles: list[Article], urls: dict[str, str], errors: list[ContentError]) -> dict[str, str]:
@@ -579,8 +696,7 @@ def _paginated(config: Config, base: str, kind: str, lang: str, key: str, source
     per = config.per_page
     count = max(1, -(-len(sources) // per))
     for number in range(1, count + 1):
-        path = base if number == 1 else f"{base}page/{number}/"
-        yield Page(path, kind, lang, key, sources[(number - 1) * per : number * per], number, count)
+        yield Page(page_path(base, number), kind, lang, key, sources[(number - 1) * per : number * per], number, count)
 
 
 def _pages(config, articles, urls, editions, terms) -> list[Page]:
@@ -629,6 +745,31 @@ def _desk_pages(articles, editions, now) -> list[Page]:
     recent = sorted((a for a in articles.values() if clock.in_news_window(a, now)), key=newest_first)
     pages.append(Page("/sitemap-news.xml", PageKind.NEWS_SITEMAP, "", "", tuple(a.source for a in recent[:clock.NEWS_LIMIT])))
     return pages
+
+
+def pages_listing(index: SiteIndex, source: str) -> list[Page]:
+    """The pages whose `sources` hold a published article, found where they must be (its page,
+    its edition's and terms' pages at its place in their lists, its month, the desk's pages)
+    instead of by a pass over every page."""
+    if source not in index.articles:
+        return []
+    article, config, pages = index.articles[source], index.config, index.pages_by_path
+    lang = article.lang
+    place = index.editions[lang].index(source)
+    paths = [index.urls[source], f"/{lang}/{article.posted:%Y/%m}/", f"/{lang}/corrections/", "/sitemap-news.xml",
+             page_path(f"/{lang}/", place // config.per_page + 1)]
+    if place < config.feed_limit:
+        paths.append(f"/{lang}/feed.xml")
+    for key in _term_keys(article, index.correspondent_keys):
+        term = index.terms[key]
+        paths.append(page_path(f"/{lang}/{key[0]}/{key[2]}/", term.sources.index(source) // config.per_page + 1))
+    found = (pages.get(path) for path in dict.fromkeys(paths))
+    return [page for page in found if page is not None and source in page.sources]
+
+
+def page_path(base: str, number: int) -> str:
+    """The path of a paginated list's page `number`, its first page at `base`."""
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def sitemap_part(page: Page) -> str:

@@ -1025,6 +1025,12 @@ def view_key(index: SiteIndex, source: str) -> tuple:
 # lists: the root shows each edition's latest, the archive counts every month. (The list pages'
 # language links, counterpart_paths, move when a namesake list appears or goes: list_name.)
 WHOLE_INDEX_KINDS = (PageKind.ROOT, PageKind.ARCHIVE)
+
+
+def whole_index_pages(index: SiteIndex) -> list[Page]:
+    """The pages of WHOLE_INDEX_KINDS, found by their paths: the root, each edition's archive."""
+    paths = ["/"] + [f"/{lang.code}/archive/" for lang in index.config.languages]
+    return [p for p in map(index.pages_by_path.get, paths) if p is not None and p.kind in WHOLE_INDEX_KINDS]
 # Kinds whose views are not among the articles their Page record lists (`sources`): the root
 # shows each edition's latest; a sitemap part lists pages by path. For every other kind, a page
 # whose sources miss an article does not show it.

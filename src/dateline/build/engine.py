@@ -45,7 +45,7 @@ from dateline.clock import clock_moves, current_time
 from dateline.config import Config
 from dateline.content import Article, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
-from dateline.index import Page, SiteIndex, build_index, update_index
+from dateline.index import IndexUpdate, Page, SiteIndex, build_index, page_path, pages_listing, update_index
 from dateline.render import (
     THEME_DIR,
     VIEWS_BEYOND_SOURCES,
@@ -57,6 +57,7 @@ from dateline.render import (
     pages_showing_beyond_sources,
     term_key,
     view_key,
+    whole_index_pages,
 )
 from dateline.write import Changes, OutputError, OutputTransaction, file_signature, locked, recover, static_files
 
@@ -327,9 +328,12 @@ class SiteBuilder:
             if not any(_index_fields(a) != _index_fields(self.sources.articles.get(s)) for s, a in before.items()) \
                     and not clock_moves(state.index.clock_instants, state.index.now, now):
                 return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
-            index = update_index(state.index, self.sources.articles, before, now)
-            if index is not None:
-                return self._plan_patched(state, index, set(before), photo_moved, templates, body_keys, photos)
+            update = update_index(state.index, self.sources.articles, before, now)
+            if update is not None:
+                # the clock's articles too: those it published or took down count as changed
+                dirty = set(before) | (state.index.articles.keys() ^ update.index.articles.keys()
+                                       if now != state.index.now else set())
+                return self._plan_patched(state, update, dirty, photo_moved, templates, body_keys, photos)
         index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
@@ -340,32 +344,37 @@ class SiteBuilder:
         render = [p for p in index.pages if fingerprints[p.output] is None or old.get(p.output) != fingerprints[p.output]]
         return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
 
-    def _plan_patched(self, state: State, index: SiteIndex, dirty: set[str], photo_moved: set[str],
+    def _plan_patched(self, state: State, update: IndexUpdate, dirty: set[str], photo_moved: set[str],
                       templates: dict[str, tuple], body_keys: dict[str, str],
                       photos: dict[str, images.ArticleImages]) -> _Plan:
         """A structural edit followed in the index (index.update_index): look again at the pages
         the patch made or replaced, at those that show an article whose view moved, and at the
-        lists whose other-edition links may have moved."""
-        old = state.index
+        lists whose other-edition links may have moved; at every page only when a template or an
+        edition's section list (every page's masthead) moved."""
+        old, index = state.index, update.index
         views, moved_views = self._patched_views(state, index, dirty, photo_moved)
         sections = self._sections(index)
         moved_langs = {lang for lang, links in sections.items() if state.sections.get(lang) != links}
         moved_kinds = _moved_kinds(state, templates)
         # counterpart_paths: a list page that appeared or went changes the language links of its
         # namesakes in the other editions
-        appeared = index.pages_by_path.keys() ^ old.pages_by_path.keys()
+        appeared = {path for path in update.moved if (path in index.pages_by_path) != (path in old.pages_by_path)}
         moved_lists = {list_name(index.pages_by_path.get(path) or old.pages_by_path[path]) for path in appeared}
         known = old.pages_by_path
         beyond = pages_showing_beyond_sources(index, moved_views)
         default = self.config.default_language.code  # a page of no edition shows the default's masthead
-        fingerprints, render = {}, []
-        for page in index.pages:
+        fingerprints = dict(state.fingerprints)
+        for path in update.moved:
+            if path not in index.pages_by_path:
+                fingerprints.pop(known[path].output, None)
+        look = index.pages if moved_langs or moved_kinds else _pages_to_look_at(state, update, moved_views, moved_lists,
+                                                                               beyond)
+        render = []
+        for page in look:
             fingerprint = state.fingerprints.get(page.output)
             if (fingerprint is None or known.get(page.path) is not page or page.kind in moved_kinds
                     or (page.lang or default) in moved_langs or page.kind in WHOLE_INDEX_KINDS
                     or (moved_lists and list_name(page) in moved_lists) or _shows(page, moved_views, beyond)):
-                fingerprint = None
-            if fingerprint is None:
                 fingerprint = self._fingerprint(index, page, views, sections, templates)
                 if fingerprint is None or fingerprint != state.fingerprints.get(page.output):
                     render.append(page)
@@ -607,6 +616,38 @@ def _moved_kinds(state: State, templates: dict[str, tuple]) -> set[str]:
     return {kind for kind, key in templates.items() if state.templates.get(kind) != key}
 
 
+def _pages_to_look_at(state: State, update: IndexUpdate, moved_views: set[str], moved_lists: set[str],
+                      beyond: set[str]) -> list[Page]:
+    """Every page _plan_patched may need to look at again when no template and no section list
+    moved, found where it must be instead of by a pass over every page: those the patch made or
+    replaced, those of WHOLE_INDEX_KINDS, those listing (or showing beyond their sources) an
+    article whose view moved, the namesakes of a list that came or went, and those that had no
+    fingerprint (rendered every time, or found changed on disk)."""
+    index = update.index
+    pages = index.pages_by_path
+    paths = [path for path in update.moved if path in pages]
+    paths += [p.path for p in whole_index_pages(index)]
+    paths += [p.path for source in moved_views for p in pages_listing(index, source)]
+    paths += beyond
+    for name in moved_lists:
+        for lang in index.config.languages:
+            first = pages.get(f"/{lang.code}/{name}")
+            if first is not None:
+                paths += [page_path(first.path, n) for n in range(1, first.count + 1)]
+    found = [pages.get(path) for path in dict.fromkeys(paths)]
+    found += [_page_at(pages, output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
+    return [page for page in dict.fromkeys(found) if page is not None]
+
+
+def _page_at(pages: dict[str, Page], output: str) -> Page | None:
+    """The page that writes an output file, if any: at the file's path, or at its folder's when
+    the file is an index.html (Page.output's inverse)."""
+    paths = ["/" + output]
+    if output == "index.html" or output.endswith("/index.html"):
+        paths.append("/" + output.removesuffix("index.html"))
+    return next((p for p in map(pages.get, paths) if p is not None and p.output == output), None)
+
+
 def _shows(page: Page, sources: set[str], beyond: set[str]) -> bool:
     """Whether a page shows one of `sources` (`beyond`: render.pages_showing_beyond_sources of them)."""
     return page.path in beyond if page.kind in VIEWS_BEYOND_SOURCES else not sources.isdisjoint(page.sources)
@@ -616,8 +657,8 @@ def collect_static(config: Config, index: SiteIndex) -> list[tuple[str, Path]]:
     """Theme assets, then the site's static/ over them; a static file may not replace a page."""
     files = dict(static_files(THEME_DIR / "static"))
     files.update(static_files(config.static_dir))
-    pages = {p.output for p in index.pages}
-    clashes = sorted(set(files) & pages)
+    pages = index.pages_by_path  # a few static files looked up, not a set of every page's output
+    clashes = sorted(rel for rel in files if _page_at(pages, rel) is not None)
     errors = [ContentError(f"static/{rel}", 1, f"this file would replace the page /{rel}") for rel in clashes]
     errors += links_outside_the_site(config)
     if errors:
