@@ -249,7 +249,7 @@ def test_serve_reloads_an_edit_before_pagefind_and_then_serves_its_index(tmp_pat
     site = search_site(tmp_path / "site", base_url="http://127.0.0.1/")
     with LiveServer(site) as live:
         assert live.built
-        searching = live.server.app.search
+        searching = live.server.app.follower
         assert searching.wait_idle(120)  # what the watcher saw while the server started is indexed
         entry = live.get("/en/pagefind/pagefind-entry.json").body
         assert entry.startswith(b"{")

@@ -133,6 +133,29 @@ class SearchJob:
     body_keys: dict[str, str]
 
 
+# Above this many pages to render, a build with defer_pages renders the later pages of paginated
+# lists after the rest. Adding or removing an article shifts every page of the lists it is in
+# that come after it, and changes every page's "of N": a thousand pages on a large archive with
+# five to a page, seconds of rendering that an edit in the dev server should not wait for.
+FIRST_PAGES = 60
+
+
+@dataclass(frozen=True)
+class PagesJob:
+    """Pages a build left to render after its commit (SiteBuilder(defer_pages=True)): their
+    fingerprints go into the state once they are written; until then the state has None for
+    them, so that the next build looks at them again whatever it changes."""
+
+    index: SiteIndex
+    body_keys: dict[str, str]
+    pages: tuple[Page, ...]
+    fingerprints: dict[str, bytes | None]
+
+    @property
+    def outputs(self) -> frozenset[str]:
+        return frozenset(page.output for page in self.pages)
+
+
 @dataclass
 class _Plan:
     """One build worked out, before anything is written."""
@@ -157,13 +180,18 @@ class SiteBuilder:
     """Builds one site into one output folder, again and again."""
 
     def __init__(self, config: Config, *, jobs: int | None = None, persist: bool = True,
-                 now: dt.datetime | None = None, cluster: str | None = None, search_later: bool = False):
+                 now: dt.datetime | None = None, cluster: str | None = None, search_later: bool = False,
+                 defer_pages: bool = False):
         self.config = config
         # The dev server publishes pages first: Pagefind indexes a whole edition again after any
         # text edit (many seconds on a large archive), so the search bundle follows in a commit
         # of its own (search_job, search_files, commit_search).
         self.search_later = search_later and config.search
         self.search_job: SearchJob | None = None  # the last build's, until its index is committed
+        # ... and it renders first the pages an edit shows on, then the later pages of long lists
+        # that it only shifted (FIRST_PAGES; pages_job, render_later, commit_pages).
+        self.defer_pages = defer_pages
+        self.pages_job: PagesJob | None = None
         self.now = now  # the build's clock; None: the current time at each build
         self.cluster = cluster  # a Dask scheduler's address: render there (cluster.py) instead of in forked workers
         if cluster:
@@ -463,6 +491,11 @@ class SiteBuilder:
         digests = {s: plan.body_keys[s] for s in index.articles}
         renderer = Renderer(index, Bodies(self.store, digests), summaries=Summaries(self.store, digests))
         renderer.env = self.env
+        later = self._later(plan.render)
+        if later:
+            job = PagesJob(index, digests, tuple(later), {p.output: plan.fingerprints[p.output] for p in later})
+            plan = replace(plan, render=[p for p in plan.render if p.output not in job.outputs],
+                           fingerprints={**plan.fingerprints, **dict.fromkeys(job.outputs)})
         txn = OutputTransaction(config.out_dir)
         try:
             if self.cluster:
@@ -494,9 +527,54 @@ class SiteBuilder:
         images.save_probes(config)
         if self.search_later:
             self.search_job = SearchJob(index, digests)
+        self.pages_job = job if later else None
         return self._result(index, len(assets), started, changes, plan, notes, full=state is None)
 
-    # ---- the search index after the pages (search_later) --------------------------------------
+    def _later(self, pages: list[Page]) -> list[Page]:
+        """The pages to leave to render_later: with defer_pages, the pages of long lists after
+        their first when there are more than FIRST_PAGES to render."""
+        if not self.defer_pages or len(pages) <= FIRST_PAGES:
+            return []
+        return [page for page in pages if page.number != 1]
+
+    # ---- what a build left to do after its commit (defer_pages, search_later) ----------------
+
+    def render_later(self, job: PagesJob) -> tuple[OutputTransaction, list[str]]:
+        """The pages of `job` staged (not committed), and those of them whose bytes changed. Safe
+        on another thread than the builds': it reads the job's frozen index and opens the body
+        store for itself."""
+        store = BodyStore(self.store.path)
+        renderer = Renderer(job.index, Bodies(store, job.body_keys), summaries=Summaries(store, job.body_keys))
+        renderer.env = self.env
+        txn = OutputTransaction(self.config.out_dir)
+        try:
+            staged = workers.render_pages(renderer, list(job.pages), txn, 1, None)
+        except BaseException:
+            txn.discard()
+            raise
+        return txn, staged
+
+    def commit_pages(self, job: PagesJob, txn: OutputTransaction, staged: list[str]) -> Changes | None:
+        """Put the pages render_later staged for `job` in place; None (nothing written) when a
+        later build has replaced the index they were rendered from: that build looked at them
+        again."""
+        with locked(self.config.out_dir):
+            state = self.state
+            if state is None or state.index is not job.index:
+                txn.discard()
+                return None
+            try:
+                outputs = dict(state.outputs)
+                outputs.update((relative, file_signature(txn.staged_file(relative))) for relative in staged)
+                changes = txn.commit(staged, [])
+            except BaseException:
+                txn.discard()
+                raise
+            self.state = replace(state, fingerprints={**state.fingerprints, **job.fingerprints}, outputs=outputs)
+            if self.pages_job is job:
+                self.pages_job = None
+            return changes
+
 
     def search_files(self, job: SearchJob) -> dict[str, bytes]:
         """Every edition's search bundle for `job` (runs Pagefind where records changed). Safe on

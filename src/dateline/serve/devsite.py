@@ -22,10 +22,10 @@ from dateline.build import BuildResult, Change, SiteBuilder, clock_summary
 from dateline.build.bodystore import cache_dir
 from dateline.config import CACHE_DIR, Config, check_output_folder, load_config, normalize_base_url
 from dateline.errors import BuildFailed, ConfigError, ContentError, DatelineError, UsageError, print_errors
+from dateline.serve.follow import Follower
 from dateline.serve.gate import Gate
 from dateline.serve.http import Served
 from dateline.serve.hub import Hub
-from dateline.serve.search_follow import SearchFollower
 from dateline.serve.watch import Batch
 
 SERVE_FOLDER = "serve"  # below .dateline-cache/: where the dev server builds
@@ -63,7 +63,7 @@ class DevSite:
         self.broken_config = False
         self.needs_full = False
         self.clock_tried: dt.datetime | None = None
-        self.search: SearchFollower | None = None  # from the first rebuild on: the search index follows the pages
+        self.follower: Follower | None = None  # from the first rebuild on: the later pages and the search index
 
     def served(self) -> Served:
         if self.config is None:  # the config never loaded: serve what an earlier build left
@@ -83,21 +83,22 @@ class DevSite:
 
     def single_process(self) -> None:
         """From now on build without worker processes (threads are about to start), and let the
-        search index follow each rebuild on a thread of its own."""
+        later pages of long lists and the search index follow each rebuild on a thread of its own."""
         self.settings = replace(self.settings, jobs=1)
         if self.site is not None:
             self.site.jobs = 1
             self.site.search_later = self.site.config.search
-        self.search = SearchFollower(self.gate, say)
+            self.site.defer_pages = True
+        self.follower = Follower(self.gate, say, self._later_failed)
 
     def stop(self) -> None:
-        if self.search is not None:
-            self.search.stop()
+        if self.follower is not None:
+            self.follower.stop()
 
     def _full_build(self) -> BuildResult:
         self.config = serving_config(self.settings)
         self.site = SiteBuilder(self.config, jobs=self.settings.jobs, persist=False, now=self.settings.now,
-                                search_later=self.search is not None)
+                                search_later=self.follower is not None, defer_pages=self.follower is not None)
         self.broken_config = self.needs_full = False
         return self.site.build()
 
@@ -123,16 +124,22 @@ class DevSite:
                 result = self._full_build()
             else:
                 result = self.site.build(batch.change)
+            job = self.site.pages_job
+            self.gate.owe(job.outputs if job else frozenset())  # still under the gate: no request sees them stale
             return result
 
         if not self._guarded(rebuild, "rebuild"):
             return
-        if self.search is not None and self.site.search_job is not None:
-            self.search.submit(self.site)
+        if self.follower is not None and (self.site.search_job is not None or self.site.pages_job is not None):
+            self.follower.submit(self.site)
         self.hub.built(_stylesheets(self.config, result), changed=bool(result.changes) or result.full)
         say(summary_line(batch, result, time.perf_counter() - started))
         # Characters dropped on load, as `build` prints them: for the files just saved, not every time.
         print_errors([w for w in result.warnings if w.path in batch.names], footer=False)
+
+    def _later_failed(self, failed: BuildFailed) -> None:
+        print_errors(failed.errors)
+        self.hub.failed(failed.errors)
 
     def _guarded(self, work, stage: str) -> bool:
         """Run a build under the gate; report broken sources (and our own bugs) without dying."""

@@ -138,7 +138,7 @@ class Handler(BaseHTTPRequestHandler):
         if target.kind in ("forbidden", "bad"):
             status = HTTPStatus.FORBIDDEN if target.kind == "forbidden" else HTTPStatus.BAD_REQUEST
             return plain(status, f"{status.value} {status.phrase}: this path is refused.\n")
-        with self.server.app.gate.reading():
+        with self.server.app.gate.reading(target.output if target.kind == "file" else None):
             found = locate(served.out_dir, target) if target.kind == "file" else None
             if found and found.kind == "redirect":
                 return redirect(redirect_location(target))

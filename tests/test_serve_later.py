@@ -1,0 +1,138 @@
+"""The dev server's rebuild renders first what an edit shows on; the later pages of long lists,
+which an added or removed article only shifts, follow (SiteBuilder(defer_pages=True),
+serve/follow.py). Nobody is served a page the edit made stale, and the output ends as a cold
+build's."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import tree_digest, write_article, write_site
+from serve_support import LiveServer, wait_until
+
+from dateline.build import Change, SiteBuilder
+from dateline.build import engine as engine_module
+from dateline.config import load_config
+
+STORIES = 24  # two to a page: every edition list is twelve pages long
+
+
+def long_lists_site(root: Path) -> Path:
+    articles = {f"en/2024/05/story-{n:02d}.md": {"title": f"Story {n:02d}", "posted": f"2024-05-{n:02d}T09:00:00",
+                                                  "section": "World", "tags": ["economy"]}
+                for n in range(1, STORIES + 1)}
+    return write_site(root, articles, per_page=2)
+
+
+def add_newest(site: Path, marker: str = "Newest") -> Path:
+    return write_article(site, "en/2024/05/newest.md", {"title": marker, "posted": "2024-05-30T09:00:00",
+                                                         "section": "World", "tags": ["economy"]})
+
+
+def cold_digest(site: Path, out: Path) -> str:
+    SiteBuilder(load_config(site, out_dir=out), jobs=1, persist=False).build()
+    return tree_digest(out)
+
+
+@pytest.fixture
+def few_first(monkeypatch):
+    monkeypatch.setattr(engine_module, "FIRST_PAGES", 3)
+
+
+def test_an_added_article_shifts_the_later_pages_which_follow(tmp_path, few_first):
+    site = long_lists_site(tmp_path / "site")
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+    engine.defer_pages = True  # as the dev server's rebuilds after its first
+    out = site / "site"
+    deep = out / "en" / "page" / "12" / "index.html"
+    deep_before = deep.read_bytes()
+    added = add_newest(site)
+    result = engine.build(Change(content=frozenset({added})))
+    job = engine.pages_job
+    assert job is not None and "en/page/12/index.html" in job.outputs
+    assert all(page.number > 1 for page in job.pages)
+    assert "en/2024/05/30/newest/index.html" in result.rendered and "en/index.html" in result.rendered
+    assert not set(result.rendered) & job.outputs
+    assert deep.read_bytes() == deep_before, "left for later: not yet written"
+    changes = engine.commit_pages(job, *engine.render_later(job))
+    assert "en/page/12/index.html" in changes.updated
+    assert engine.pages_job is None
+    assert tree_digest(out) == cold_digest(site, tmp_path / "cold")
+
+
+def test_pages_left_for_later_are_looked_at_again_by_the_next_build(tmp_path, few_first):
+    """A second edit before the later pages were written: the work for the replaced index is
+    dropped, the next build renders (or leaves again) every page still owed, whatever it edits."""
+    site = long_lists_site(tmp_path / "site")
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+    engine.defer_pages = True  # as the dev server's rebuilds after its first
+    added = add_newest(site)
+    engine.build(Change(content=frozenset({added})))
+    replaced = engine.pages_job
+    staged = engine.render_later(replaced)
+    story = site / "content" / "en" / "2024" / "05" / "story-01.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("A second paragraph", "One more paragraph"),
+                     encoding="utf-8")
+    result = engine.build(Change(content=frozenset({story})))
+    assert engine.commit_pages(replaced, *staged) is None, "rendered from a replaced index: dropped"
+    owed = set(result.rendered) | (engine.pages_job.outputs if engine.pages_job else set())
+    assert replaced.outputs <= owed
+    if engine.pages_job:
+        engine.commit_pages(engine.pages_job, *engine.render_later(engine.pages_job))
+    assert tree_digest(site / "site") == cold_digest(site, tmp_path / "cold")
+    # Nothing owed any more: a build with no change writes nothing.
+    assert not engine.build(Change()).changes
+
+
+def test_builds_render_every_page_at_once_unless_told(tmp_path, few_first):
+    site = long_lists_site(tmp_path / "site")
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+    added = add_newest(site)
+    result = engine.build(Change(content=frozenset({added})))
+    assert engine.pages_job is None and "en/page/12/index.html" in result.rendered
+
+
+def test_the_dev_server_holds_a_request_for_a_later_page_until_it_is_written(tmp_path, few_first):
+    site = long_lists_site(tmp_path / "site")
+    with LiveServer(site) as live:
+        follower = live.server.app.follower
+        assert follower.wait_idle(60)
+        before = live.get("/en/page/12/").body
+        follower.gate = _HeldGate(follower.gate)  # the later pages' commit waits for `release`
+        add_newest(site, "Freshly added")
+        wait_until(lambda: b"Freshly added" in live.get("/en/").body, timeout=30)
+        answers = []
+        reader = threading.Thread(target=lambda: answers.append(live.get("/en/page/12/").body), daemon=True)
+        reader.start()
+        reader.join(timeout=1.0)
+        assert reader.is_alive() and not answers, "a page still owed is not served stale"
+        assert live.get("/en/2024/05/30/newest/").status == 200, "other pages are served meanwhile"
+        follower.gate.release.set()
+        reader.join(timeout=30)
+        assert answers and answers[0] != before
+        assert follower.wait_idle(60)
+        out = live.out_dir
+        served = live.server.app.config
+    SiteBuilder(replace(served, out_dir=tmp_path / "cold"), jobs=1, persist=False).build()
+    assert tree_digest(out) == tree_digest(tmp_path / "cold")
+
+
+class _HeldGate:
+    """A gate whose writers wait for `release` first (what a thousand pages to render look like)."""
+
+    def __init__(self, gate):
+        self.gate = gate
+        self.release = threading.Event()
+
+    def writing(self):
+        self.release.wait(60)
+        return self.gate.writing()
+
+    def owe(self, outputs):
+        self.gate.owe(outputs)
