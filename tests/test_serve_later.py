@@ -136,3 +136,39 @@ class _HeldGate:
 
     def owe(self, outputs):
         self.gate.owe(outputs)
+
+
+def test_later_pages_render_on_a_thread_while_the_next_build_renders(tmp_path, few_first, monkeypatch):
+    """The follower renders the later pages while the watcher's thread builds the next edit: the
+    two renders share nothing (each its renderer and transaction), the stale one is dropped."""
+    site = long_lists_site(tmp_path / "site")
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+    engine.defer_pages = True
+    engine.build(Change(content=frozenset({add_newest(site)})))
+    job = engine.pages_job
+    midway, resume = threading.Event(), threading.Event()
+    render = engine_module.Renderer.render
+
+    def slow_on_the_follower(self, page):
+        if threading.current_thread().name == "follower" and not midway.is_set():
+            midway.set()
+            resume.wait(30)
+        return render(self, page)
+
+    monkeypatch.setattr(engine_module.Renderer, "render", slow_on_the_follower)
+    outcome = []
+    follower = threading.Thread(target=lambda: outcome.append(engine.render_later(job)), name="follower")
+    follower.start()
+    assert midway.wait(30)
+    story = site / "content" / "en" / "2024" / "05" / "story-02.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("A second paragraph", "Another paragraph"),
+                     encoding="utf-8")
+    engine.build(Change(content=frozenset({story})))
+    resume.set()
+    follower.join(30)
+    assert outcome, "the follower's render finished"
+    assert engine.commit_pages(job, *outcome[0]) is None
+    if engine.pages_job:
+        engine.commit_pages(engine.pages_job, *engine.render_later(engine.pages_job))
+    assert tree_digest(site / "site") == cold_digest(site, tmp_path / "cold")

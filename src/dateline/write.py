@@ -31,6 +31,9 @@ from dateline.errors import DatelineError
 from dateline.files import write_file
 
 JOURNAL_FORMAT = 1
+# The staging folders of this process's open transactions: recover leaves them alone. The dev
+# server stages a build's later pages on one thread while the next build starts on another.
+_OPEN_STAGING: set[str] = set()
 __all__ = ["Changes", "OutputError", "OutputTransaction", "locked", "recover", "static_files", "write_file"]
 
 
@@ -106,6 +109,7 @@ class OutputTransaction:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.fresh = not out_dir.is_dir()
         self.staging = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.staging-"))
+        _OPEN_STAGING.add(self.staging.name)
         self._made: set[Path] = {self.staging}
 
     def _stage_path(self, relative: str) -> Path:
@@ -177,6 +181,7 @@ class OutputTransaction:
         so the state and the output it describes move together."""
         extra = extra or {}
         staged = sorted(staged)
+        _OPEN_STAGING.discard(self.staging.name)
         if self.fresh:
             return self._swap_in(staged, extra)
         existing = {r for r in staged if output_path(self.out_dir, r).exists()}
@@ -195,6 +200,7 @@ class OutputTransaction:
         return Changes(created=staged)
 
     def discard(self) -> None:
+        _OPEN_STAGING.discard(self.staging.name)
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
@@ -272,7 +278,8 @@ def recover(out_dir: Path) -> bool:
         completed = True
     for pattern in (f".{out_dir.name}.staging-*", f".{out_dir.name}.old-*"):
         for leftover in out_dir.parent.glob(pattern):
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.name not in _OPEN_STAGING:
+                shutil.rmtree(leftover, ignore_errors=True)
     return completed
 
 

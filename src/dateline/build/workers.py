@@ -121,9 +121,7 @@ def read_articles(config: Config, paths: list[str], store: BodyStore, jobs: int,
         _SHARED.clear()
 
 
-def _render_chunk(pages: list[Page]) -> tuple[list[str], list[ContentError]]:
-    renderer: Renderer = _SHARED["renderer"]
-    txn: OutputTransaction = _SHARED["txn"]
+def _render_chunk(renderer: Renderer, txn: OutputTransaction, pages: list[Page]) -> tuple[list[str], list[ContentError]]:
     staged = []
     for page in pages:
         try:
@@ -134,35 +132,42 @@ def _render_chunk(pages: list[Page]) -> tuple[list[str], list[ContentError]]:
     return staged, []
 
 
+def _render_inherited_chunk(pages: list[Page]) -> tuple[list[str], list[ContentError]]:
+    """_render_chunk in a forked worker, with the renderer and transaction it inherited."""
+    return _render_chunk(_SHARED["renderer"], _SHARED["txn"], pages)
+
+
 def render_pages(renderer: Renderer, pages: list[Page], txn: OutputTransaction, jobs: int,
                  progress: Progress | None) -> list[str]:
     """Render pages into the transaction; returns the outputs staged (whose bytes changed).
-    Raises BuildFailed with every template error found."""
+    Raises BuildFailed with every template error found. In this process (jobs=1) it is safe on
+    any thread: the dev server renders the later pages of a build on one while it rebuilds."""
     total = len(pages)
-    _SHARED.update(renderer=renderer, txn=txn)
     errors: list[ContentError] = []
     staged: list[str] = []
-    try:
-        if jobs == 1 or total < PARALLEL_THRESHOLD:
-            for start in range(0, total, 200):
-                chunk_staged, chunk_errors = _render_chunk(pages[start:start + 200])
-                staged += chunk_staged
-                errors += chunk_errors
-                if progress:
-                    progress("rendering", min(start + 200, total), total)
-        else:
-            size = max(20, min(total // (jobs * 16), PAGES_PER_WORKER_LIFE // 4))
-            chunks = [pages[i:i + size] for i in range(0, total, size)]
+    if jobs == 1 or total < PARALLEL_THRESHOLD:
+        for start in range(0, total, 200):
+            chunk_staged, chunk_errors = _render_chunk(renderer, txn, pages[start:start + 200])
+            staged += chunk_staged
+            errors += chunk_errors
+            if progress:
+                progress("rendering", min(start + 200, total), total)
+    else:
+        size = max(20, min(total // (jobs * 16), PAGES_PER_WORKER_LIFE // 4))
+        chunks = [pages[i:i + size] for i in range(0, total, size)]
+        _SHARED.update(renderer=renderer, txn=txn)
+        try:
             with _pool(jobs, chunks_per_life=max(1, PAGES_PER_WORKER_LIFE // size)) as pool:
                 done = 0
-                for (chunk_staged, chunk_errors), chunk in zip(pool.imap(_render_chunk, chunks), chunks, strict=True):
+                for (chunk_staged, chunk_errors), chunk in zip(pool.imap(_render_inherited_chunk, chunks), chunks,
+                                                               strict=True):
                     staged += chunk_staged
                     errors += chunk_errors
                     done += len(chunk)
                     if progress:
                         progress("rendering", done, total)
-    finally:
-        _SHARED.clear()
+        finally:
+            _SHARED.clear()
     if errors:
         raise BuildFailed(errors)
     return staged
