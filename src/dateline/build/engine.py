@@ -21,6 +21,7 @@ import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -151,7 +152,7 @@ class PagesJob:
     pages: tuple[Page, ...]
     fingerprints: dict[str, bytes | None]
 
-    @property
+    @cached_property  # asked once a page when the build sorts its pages
     def outputs(self) -> frozenset[str]:
         return frozenset(page.output for page in self.pages)
 
