@@ -273,6 +273,9 @@ class _SlowGate:
         self.gate = gate
         self.release = threading.Event()
 
+    def __getattr__(self, name):  # everything else as the gate does it
+        return getattr(self.gate, name)
+
     def writing(self):
         self.release.wait(60)
         return self.gate.writing()

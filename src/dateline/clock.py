@@ -120,8 +120,10 @@ def clock_moves(instants: tuple[float, ...], before: dt.datetime, after: dt.date
     return bisect.bisect_right(instants, low) < bisect.bisect_right(instants, high)
 
 
-def in_news_window(article: Article, now: dt.datetime) -> bool:
-    """Posted within NEWS_WINDOW before `now`, in elapsed time (aware datetimes of one timezone
+def news_window(now: dt.datetime) -> tuple[float, float]:
+    """(low, high): an article is in the news sitemap's window at `now` when its `posted`
+    timestamp t has low < t <= high, NEWS_WINDOW in elapsed time (aware datetimes of one timezone
     compare and add as wall-clock times, which a daylight-saving change would put an hour off)."""
-    posted, clock = article.posted.timestamp(), now.timestamp()
-    return clock - NEWS_WINDOW.total_seconds() < posted <= clock
+    clock = now.timestamp()
+    return clock - NEWS_WINDOW.total_seconds(), clock
+

@@ -742,7 +742,16 @@ def _desk_pages(articles, editions, now) -> list[Page]:
         pages.append(Page(f"/{lang}/corrections/", PageKind.CORRECTIONS, lang, "", tuple(corrected)))
     if now is None:
         return pages
-    recent = sorted((a for a in articles.values() if clock.in_news_window(a, now)), key=newest_first)
+    low, high = clock.news_window(now)
+    recent = []
+    for sources in editions.values():
+        for source in sources:  # newest first: the window's articles come first
+            posted = articles[source].posted.timestamp()
+            if posted <= low:
+                break
+            if posted <= high:
+                recent.append(articles[source])
+    recent.sort(key=newest_first)
     pages.append(Page("/sitemap-news.xml", PageKind.NEWS_SITEMAP, "", "", tuple(a.source for a in recent[:clock.NEWS_LIMIT])))
     return pages
 

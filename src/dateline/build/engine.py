@@ -20,6 +20,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -139,6 +140,7 @@ class SearchJob:
 # that come after it, and changes every page's "of N": a thousand pages on a large archive with
 # five to a page, seconds of rendering that an edit in the dev server should not wait for.
 FIRST_PAGES = 60
+LATER_SLICE = 20  # pages rendered later between two chances to let a rebuild go first (about 50 ms)
 
 
 @dataclass(frozen=True)
@@ -540,16 +542,21 @@ class SiteBuilder:
 
     # ---- what a build left to do after its commit (defer_pages, search_later) ----------------
 
-    def render_later(self, job: PagesJob) -> tuple[OutputTransaction, list[str]]:
+    def render_later(self, job: PagesJob, pause: Callable[[], None] | None = None) -> tuple[OutputTransaction, list[str]]:
         """The pages of `job` staged (not committed), and those of them whose bytes changed. Safe
         on another thread than the builds': it reads the job's frozen index and opens the body
-        store for itself."""
+        store for itself. `pause` is called before each LATER_SLICE pages: the dev server waits
+        there while a rebuild runs, which would otherwise share the interpreter with this."""
         store = BodyStore(self.store.path)
         renderer = Renderer(job.index, Bodies(store, job.body_keys), summaries=Summaries(store, job.body_keys))
         renderer.env = self.env
         txn = OutputTransaction(self.config.out_dir)
+        staged = []
         try:
-            staged = workers.render_pages(renderer, list(job.pages), txn, 1, None)
+            for start in range(0, len(job.pages), LATER_SLICE):
+                if pause is not None:
+                    pause()
+                staged += workers.render_pages(renderer, list(job.pages[start:start + LATER_SLICE]), txn, 1, None)
         except BaseException:
             txn.discard()
             raise

@@ -74,7 +74,7 @@ class Follower:
             return
         started = time.perf_counter()
         try:
-            txn, staged = site.render_later(job)
+            txn, staged = site.render_later(job, pause=self.gate.wait_for_no_writer)
             with self.gate.writing():
                 changes = site.commit_pages(job, txn, staged)
                 if changes is not None:

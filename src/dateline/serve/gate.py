@@ -48,6 +48,11 @@ class Gate:
                 self._readers -= 1
                 self._cond.notify_all()
 
+    def wait_for_no_writer(self) -> None:
+        """Wait while a rebuild holds the gate (the follower's later pages give way to it)."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing, timeout=MAX_WAIT)
+
     @contextmanager
     def writing(self):
         with self._cond:
