@@ -266,6 +266,34 @@ def test_serve_reloads_an_edit_before_pagefind_and_then_serves_its_index(tmp_pat
     assert tree_digest(out) == tree_digest(tmp_path / "cold")
 
 
+def test_the_dev_servers_pagefind_runs_at_the_lowest_priority(tmp_path, monkeypatch):
+    """The search index that follows a dev-server rebuild runs Pagefind under `nice -n 19`: it
+    keeps both cores busy for seconds on a large archive, and the next edit goes first. A build
+    runs it as it is."""
+    commands = []
+    popen = search.subprocess.Popen
+
+    def recording(command, *args, **kwargs):
+        commands.append(list(command))
+        return popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "Popen", recording)
+    site = search_site(tmp_path / "site")
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+    assert commands and all(command[1] == "--service" for command in commands)
+    engine.search_later = True
+    story = site / "content" / "en" / "2024" / "05" / "rates.md"
+    story.write_text(story.read_text().replace("Markets rallied.", "Markets rallied again."))
+    engine.build(Change(content=frozenset({story})))
+    commands.clear()
+    job = engine.search_job
+    engine.commit_search(job, engine.search_files(job))
+    assert commands and all(command[1:4] == ["-n", "19", command[3]] and command[4] == "--service"
+                            and command[0].endswith("nice") for command in commands)
+    assert (site / "site" / "en" / "pagefind" / "pagefind-entry.json").is_file()
+
+
 class _SlowGate:
     """A gate whose writers wait for `release` first (what a long Pagefind run looks like)."""
 

@@ -317,10 +317,14 @@ class PagefindService:
     (PagefindService._wait_for_responses), which makes 1,000 records take 100 s; here requests
     are sent in a stream while a thread reads the replies."""
 
-    def __init__(self):
+    def __init__(self, yielding: bool = False):
         from pagefind.service import get_executable
 
-        self.process = subprocess.Popen([str(get_executable()), "--service"], stdin=subprocess.PIPE,
+        command = [str(get_executable()), "--service"]
+        nice = shutil.which("nice") if yielding else None
+        if nice:  # the dev server's: its next rebuild goes first (Pagefind keeps both cores busy for seconds)
+            command = [nice, "-n", "19", *command]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.sent = 0
         self.replies: dict[int, dict] = {}
@@ -367,9 +371,10 @@ class PagefindService:
         self.reader.join()
 
 
-def run_pagefind(records: list[SearchRecord], into: Path) -> None:
-    """Index the records with Pagefind and write its bundle into the folder `into`."""
-    service = PagefindService()
+def run_pagefind(records: list[SearchRecord], into: Path, yielding: bool = False) -> None:
+    """Index the records with Pagefind and write its bundle into the folder `into`; `yielding`:
+    at the lowest CPU priority."""
+    service = PagefindService(yielding)
     try:
         index_id = service.reply(service.send({"type": "NewIndex", "config": None}))["index_id"]
         numbers = [
@@ -392,9 +397,11 @@ def read_bundle(folder: Path) -> dict[str, bytes]:
     }
 
 
-def edition_bundle(config: Config, records: list[SearchRecord], lang: str) -> tuple[dict[str, bytes], bool]:
+def edition_bundle(config: Config, records: list[SearchRecord], lang: str,
+                   yielding: bool = False) -> tuple[dict[str, bytes], bool]:
     """(file below /<lang>/pagefind/ -> bytes, whether Pagefind ran): the kept bundle when the
-    records are those it was made from, else a new one."""
+    records are those it was made from, else a new one (made at the lowest CPU priority when
+    `yielding`)."""
     folder = cache_folder(config)
     manifest_file, kept = folder / f"search-{lang}.json", folder / f"search-{lang}"
     digest = records_digest(records)
@@ -412,7 +419,7 @@ def edition_bundle(config: Config, records: list[SearchRecord], lang: str) -> tu
     except OSError:  # a read-only site: index in the system's temporary folder, keep nothing
         fresh = Path(tempfile.mkdtemp(prefix=f"dateline-search-{lang}."))
     try:
-        run_pagefind(records, fresh / BUNDLE_FOLDER)
+        run_pagefind(records, fresh / BUNDLE_FOLDER, yielding)
         bundle = read_bundle(fresh / BUNDLE_FOLDER)
         keep_bundle(fresh / BUNDLE_FOLDER, kept, manifest_file,
                     {"digest": digest, "records": len(records), "files": sorted(bundle)})
@@ -447,11 +454,12 @@ def bundle_outputs(config: Config) -> set[str]:
             for p in (out / lang.code / BUNDLE_FOLDER).rglob("*") if p.is_file()}
 
 
-def search_files(config: Config, index: SiteIndex, bodies: dict[str, str]) -> SearchOutput:
+def search_files(config: Config, index: SiteIndex, bodies: dict[str, str], yielding: bool = False) -> SearchOutput:
     """Every edition's search bundle, as output files to write like pages.
 
     Pagefind runs only for an edition whose records changed since the bundle kept in the
-    cache was made; otherwise that bundle is returned as it is."""
+    cache was made; otherwise that bundle is returned as it is. `yielding`: Pagefind runs at the
+    lowest CPU priority (the dev server's search index, made while the next edit may come)."""
     if not config.search:
         return SearchOutput({}, ())
     require_search_extra()
@@ -463,7 +471,7 @@ def search_files(config: Config, index: SiteIndex, bodies: dict[str, str]) -> Se
             records = korean_records(config, index, bodies, lang)
         else:
             records = edition_records(config, index, bodies, lang)
-        bundle, ran = edition_bundle(config, records, lang)
+        bundle, ran = edition_bundle(config, records, lang, yielding)
         if ran:
             indexed.append(lang)
         files.update((f"{lang}/{BUNDLE_FOLDER}/{relative}", data) for relative, data in bundle.items())

@@ -585,11 +585,11 @@ class SiteBuilder:
 
 
     def search_files(self, job: SearchJob) -> dict[str, bytes]:
-        """Every edition's search bundle for `job` (runs Pagefind where records changed). Safe on
-        another thread than the builds': it reads the job's frozen index and opens the body store
-        for itself."""
+        """Every edition's search bundle for `job` (runs Pagefind where records changed, at the
+        lowest CPU priority: the dev server's next rebuild goes first). Safe on another thread
+        than the builds': it reads the job's frozen index and opens the body store for itself."""
         bodies = Bodies(BodyStore(self.store.path), job.body_keys)
-        return search.search_files(self.config, job.index, bodies).files
+        return search.search_files(self.config, job.index, bodies, yielding=True).files
 
     def commit_search(self, job: SearchJob, files: dict[str, bytes]) -> Changes | None:
         """Write the bundle made for `job` into the output; None (nothing written) when a later
