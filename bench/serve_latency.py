@@ -41,12 +41,15 @@ POLL = 0.005
 TIMEOUT = 60.0
 
 
-def make_corpus(stories: int, root: Path) -> Path:
+def make_corpus(stories: int, root: Path, search: bool = True) -> Path:
     site = root / f"serve-{stories}"
     if not (site / "content").is_dir():
         subprocess.run([sys.executable, str(GEN), "--n", str(stories), "--format", "dateline", "--out", str(site)],
                        check=True, stdout=subprocess.DEVNULL)
     shutil.copyfile(REPO / "dateline.toml", site / "dateline.toml")
+    if not search:
+        with open(site / "dateline.toml", "a", encoding="utf-8") as config:
+            config.write("\n[search]\nenabled = false\n")
     return site
 
 
@@ -239,8 +242,8 @@ def summary(values: list[float]) -> str:
     return f"{statistics.median(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
 
-def run(stories: int, edits: int, workdir: Path, kinds: list[str]) -> dict:
-    site = make_corpus(stories, workdir)
+def run(stories: int, edits: int, workdir: Path, kinds: list[str], search: bool = True) -> dict:
+    site = make_corpus(stories, workdir, search)
     articles = sorted((site / "content" / "en").rglob("*.md"))
     result = {"stories": stories, "articles": len(list((site / "content").rglob("*.md")))}
     result["cold_build"] = cold_build(site)
@@ -268,11 +271,12 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", default=kinds, choices=kinds)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "dateline-bench")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--no-search", action="store_true", help="serve the corpus without its search index")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for stories in args.stories:
-        result = run(stories, args.edits, args.workdir, args.kinds)
+        result = run(stories, args.edits, args.workdir, args.kinds, not args.no_search)
         print(f"{stories} stories ({result['articles']} articles): cold build {result['cold_build']:.1f} s, "
               f"serve start {result['serve_start']:.1f} s", flush=True)
         results.append(result)
