@@ -12,6 +12,7 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from dateline.errors import ConfigError, UsageError
+from dateline.records import pickled_by_fields
 from dateline.tomlfile import KeyPath, Problems, TomlFile, did_you_mean, read_toml
 
 CONFIG_NAME = "dateline.toml"
@@ -58,6 +59,7 @@ class Language:
     share_image: ShareImage | None = None  # the edition's own; None is the site's
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class StaffMember:
     """A person in the newsroom's registry (data/staff.toml)."""

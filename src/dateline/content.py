@@ -22,6 +22,7 @@ from dateline.characters import INVALID_CHARACTERS, describe_characters
 from dateline.config import Config
 from dateline.errors import ContentError
 from dateline.frontmatter_yaml import RawDocument, split_document
+from dateline.records import pickled_by_fields
 
 KNOWN_KEYS = (
     "title posted updated lang slug section tags dateline correspondents story "
@@ -42,12 +43,14 @@ MAX_LIST_DEPTH = 50  # Python-Markdown recurses per nested list level and fails 
 MAX_INLINE_MARKUP = 2_000  # tags, links, entities, code spans and emphasis in one paragraph
 MAX_SCAN = 2_000_000  # characters those scans cover in one file (about two seconds)
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Place:
     city: str  # English name, the one URLs are made from
     local: str = ""  # the name in the other edition's script: 카이로
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Person:
     name: str
@@ -56,18 +59,21 @@ class Person:
     role: str = ""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Correction:
     at: dt.datetime  # aware, in the site's timezone
     text: str  # Markdown
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Withdrawal:
     reason: str
     at: dt.datetime | None = None  # from this time on; None: at once
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ImageRef:
     """A photo as the article names it; images.py finds the file and makes its renditions."""
@@ -80,6 +86,7 @@ class ImageRef:
     focus: tuple[float, float] | None = None  # the point crops centre on, as fractions of width and height
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     source: str  # path relative to the site folder, with "/": the index key

@@ -22,6 +22,7 @@ from dateline.clock import Takedown
 from dateline.config import Config, StaffMember
 from dateline.content import Article, Person, Place, slugify
 from dateline.errors import ContentError
+from dateline.records import pickled_by_fields
 from dateline.staff import StaffRegistry
 
 
@@ -62,6 +63,7 @@ UNLISTED_KINDS = (PageKind.FEED, PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageK
 SITEMAP_INDEX_PATH = "/sitemap.xml"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Correspondent(StaffMember):
     """One person, the same identity in both editions: a staff record with its page's slug."""
@@ -70,6 +72,7 @@ class Correspondent(StaffMember):
     slug: str = ""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Term:
     kind: str  # one of TERM_KINDS
@@ -82,6 +85,7 @@ class Term:
     person: Correspondent | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Page:
     """One output file. Rendering it needs only this record and the index."""

@@ -17,8 +17,10 @@ from pathlib import Path
 from dateline.config import Config
 from dateline.content import Article, content_sources, is_content_file, load_article, relative_source
 from dateline.errors import ContentError
+from dateline.records import pickled_by_fields
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     article: Article | None
