@@ -135,3 +135,19 @@ def wait_until(check, timeout: float = WAIT, interval: float = 0.02):
         if result or time.monotonic() > deadline:
             return result
         time.sleep(interval)
+
+
+class HeldGate:
+    """A gate whose writers wait for `release` first: what a long Pagefind run, or a thousand
+    later pages to render, look like to a test that checks what is served meanwhile."""
+
+    def __init__(self, gate):
+        self.gate = gate
+        self.release = threading.Event()
+
+    def __getattr__(self, name):  # everything else as the gate does it
+        return getattr(self.gate, name)
+
+    def writing(self):
+        self.release.wait(60)
+        return self.gate.writing()

@@ -244,7 +244,7 @@ def test_the_dev_server_publishes_pages_first_and_the_search_index_follows(tmp_p
 def test_serve_reloads_an_edit_before_pagefind_and_then_serves_its_index(tmp_path):
     """`serve --watch` with search on: the edited page is served as soon as its rebuild is done
     (the search thread has not committed yet), then the edition's new bundle is served."""
-    from serve_support import LiveServer, wait_until
+    from serve_support import HeldGate, LiveServer, wait_until
 
     site = search_site(tmp_path / "site", base_url="http://127.0.0.1/")
     with LiveServer(site) as live:
@@ -254,7 +254,7 @@ def test_serve_reloads_an_edit_before_pagefind_and_then_serves_its_index(tmp_pat
         entry = live.get("/en/pagefind/pagefind-entry.json").body
         assert entry.startswith(b"{")
         story = site / "content" / "en" / "2024" / "05" / "rates.md"
-        searching.gate = _SlowGate(searching.gate)  # the bundle's commit waits until the page has been checked
+        searching.gate = HeldGate(searching.gate)  # the bundle's commit waits until the page has been checked
         story.write_text(story.read_text().replace("Markets rallied.", "Markets rallied on the surprise."))
         wait_until(lambda: b"on the surprise" in live.get("/en/2024/05/02/rates/").body, timeout=30)
         assert live.get("/en/pagefind/pagefind-entry.json").body == entry, "the page came first"
@@ -292,21 +292,6 @@ def test_the_dev_servers_pagefind_runs_at_the_lowest_priority(tmp_path, monkeypa
     assert commands and all(command[1:4] == ["-n", "19", command[3]] and command[4] == "--service"
                             and command[0].endswith("nice") for command in commands)
     assert (site / "site" / "en" / "pagefind" / "pagefind-entry.json").is_file()
-
-
-class _SlowGate:
-    """A gate whose writers wait for `release` first (what a long Pagefind run looks like)."""
-
-    def __init__(self, gate):
-        self.gate = gate
-        self.release = threading.Event()
-
-    def __getattr__(self, name):  # everything else as the gate does it
-        return getattr(self.gate, name)
-
-    def writing(self):
-        self.release.wait(60)
-        return self.gate.writing()
 
 
 def test_no_search_leaves_out_pages_links_and_index(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import tree_digest, write_article, write_site
-from serve_support import LiveServer, wait_until
+from serve_support import HeldGate, LiveServer, wait_until
 
 from dateline.build import Change, SiteBuilder
 from dateline.build import engine as engine_module
@@ -30,6 +30,17 @@ def long_lists_site(root: Path) -> Path:
 def add_newest(site: Path, marker: str = "Newest") -> Path:
     return write_article(site, "en/2024/05/newest.md", {"title": marker, "posted": "2024-05-30T09:00:00",
                                                          "section": "World", "tags": ["economy"]})
+
+
+def engine_after_an_addition(root: Path) -> tuple[SiteBuilder, Path]:
+    """(an engine with the dev server's settings that has built a long-lists site and then the
+    addition of its newest story, the site): the later pages are its pages_job."""
+    site = long_lists_site(root)
+    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
+    engine.build()
+    engine.defer_pages = True  # as the dev server's rebuilds after its first
+    engine.build(Change(content=frozenset({add_newest(site)})))
+    return engine, site
 
 
 def cold_digest(site: Path, out: Path) -> str:
@@ -67,12 +78,7 @@ def test_an_added_article_shifts_the_later_pages_which_follow(tmp_path, few_firs
 def test_pages_left_for_later_are_looked_at_again_by_the_next_build(tmp_path, few_first):
     """A second edit before the later pages were written: the work for the replaced index is
     dropped, the next build renders (or leaves again) every page still owed, whatever it edits."""
-    site = long_lists_site(tmp_path / "site")
-    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
-    engine.build()
-    engine.defer_pages = True  # as the dev server's rebuilds after its first
-    added = add_newest(site)
-    engine.build(Change(content=frozenset({added})))
+    engine, site = engine_after_an_addition(tmp_path / "site")
     replaced = engine.pages_job
     staged = engine.render_later(replaced)
     story = site / "content" / "en" / "2024" / "05" / "story-01.md"
@@ -93,11 +99,7 @@ def test_later_pages_give_way_to_a_rebuild_every_slice(tmp_path, few_first, monk
     """render_later asks `pause` before each LATER_SLICE pages (the dev server waits there while
     a rebuild runs) and renders every page all the same."""
     monkeypatch.setattr(engine_module, "LATER_SLICE", 5)
-    site = long_lists_site(tmp_path / "site")
-    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
-    engine.build()
-    engine.defer_pages = True
-    engine.build(Change(content=frozenset({add_newest(site)})))
+    engine, site = engine_after_an_addition(tmp_path / "site")
     job = engine.pages_job
     pauses = []
     txn, staged = engine.render_later(job, pause=lambda: pauses.append(len(pauses)))
@@ -121,7 +123,7 @@ def test_the_dev_server_holds_a_request_for_a_later_page_until_it_is_written(tmp
         follower = live.server.app.follower
         assert follower.wait_idle(60)
         before = live.get("/en/page/12/").body
-        follower.gate = _HeldGate(follower.gate)  # the later pages' commit waits for `release`
+        follower.gate = HeldGate(follower.gate)  # the later pages' commit waits for `release`
         add_newest(site, "Freshly added")
         wait_until(lambda: b"Freshly added" in live.get("/en/").body, timeout=30)
         answers = []
@@ -140,29 +142,10 @@ def test_the_dev_server_holds_a_request_for_a_later_page_until_it_is_written(tmp
     assert tree_digest(out) == tree_digest(tmp_path / "cold")
 
 
-class _HeldGate:
-    """A gate whose writers wait for `release` first (what a thousand pages to render look like)."""
-
-    def __init__(self, gate):
-        self.gate = gate
-        self.release = threading.Event()
-
-    def __getattr__(self, name):  # everything else as the gate does it
-        return getattr(self.gate, name)
-
-    def writing(self):
-        self.release.wait(60)
-        return self.gate.writing()
-
-
 def test_later_pages_render_on_a_thread_while_the_next_build_renders(tmp_path, few_first, monkeypatch):
     """The follower renders the later pages while the watcher's thread builds the next edit: the
     two renders share nothing (each its renderer and transaction), the stale one is dropped."""
-    site = long_lists_site(tmp_path / "site")
-    engine = SiteBuilder(load_config(site), jobs=1, persist=False)
-    engine.build()
-    engine.defer_pages = True
-    engine.build(Change(content=frozenset({add_newest(site)})))
+    engine, site = engine_after_an_addition(tmp_path / "site")
     job = engine.pages_job
     midway, resume = threading.Event(), threading.Event()
     render = engine_module.Renderer.render
