@@ -97,20 +97,35 @@ def next_change(articles: Iterable[Article], now: dt.datetime) -> dt.datetime | 
     return changes[0].at if changes else None
 
 
+def article_instants(article: Article) -> list[float]:
+    """The instants (timestamps) at which an article changes the index by itself: published,
+    leaving the news sitemap's window, expired, withdrawn."""
+    posted = article.posted.timestamp()
+    instants = [posted, posted + NEWS_WINDOW.total_seconds()]
+    if article.expires:
+        instants.append(article.expires.timestamp())
+    if article.withdrawn and article.withdrawn.at:
+        instants.append(article.withdrawn.at.timestamp())
+    return instants
+
+
 def clock_instants(articles: Iterable[Article]) -> tuple[float, ...]:
-    """Every instant (as a timestamp, sorted) at which the index computed from these articles
-    changes by itself: an article published, expired or withdrawn, or leaving the news sitemap's
-    window. Each is a step: from that instant on, the state is the later one."""
-    window = NEWS_WINDOW.total_seconds()
-    instants = set()
-    for article in articles:
-        posted = article.posted.timestamp()
-        instants.update((posted, posted + window))
-        if article.expires:
-            instants.add(article.expires.timestamp())
-        if article.withdrawn and article.withdrawn.at:
-            instants.add(article.withdrawn.at.timestamp())
-    return tuple(sorted(instants))
+    """Every article's instants (article_instants), sorted, one entry per article that has it, so
+    that an edit patches them (patched_instants). Each is a step: from that instant on, the state
+    is the later one."""
+    return tuple(sorted(instant for article in articles for instant in article_instants(article)))
+
+
+def patched_instants(instants: tuple[float, ...], removed: Iterable[Article], added: Iterable[Article]) -> tuple[float, ...]:
+    """clock_instants of a set of articles with `removed` taken out and `added` put in."""
+    out = list(instants)
+    for article in removed:
+        for instant in article_instants(article):
+            del out[bisect.bisect_left(out, instant)]
+    for article in added:
+        for instant in article_instants(article):
+            bisect.insort(out, instant)
+    return tuple(out)
 
 
 def clock_moves(instants: tuple[float, ...], before: dt.datetime, after: dt.datetime) -> bool:

@@ -314,9 +314,10 @@ class _IndexPatch:
             return None
         clock_fields = {}
         if self.clock_moved:
-            candidates = [a for a in self.loaded.values() if self.config.drafts or not a.draft]
-            clock_fields = {"next_change": clock.next_change(candidates, self.now),
-                            "clock_instants": clock.clock_instants(candidates)}
+            candidates = (a for a in self.loaded.values() if self.config.drafts or not a.draft)
+            instants = clock.patched_instants(old.clock_instants, [was for was, _ in self.changed.values() if was],
+                                              [new for _, new in self.changed.values() if new])
+            clock_fields = {"next_change": clock.next_change(candidates, self.now), "clock_instants": instants}
         drafts = sum(1 for a in self.loaded.values() if a.draft) if not self.config.drafts else 0
         index = replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
                         correspondent_keys=correspondent_keys, pages=pages, now=self.now, notices=self.notices,
