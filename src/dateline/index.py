@@ -722,8 +722,11 @@ def _edition_lists(config: Config, lang: str, sources: tuple[str, ...], articles
     """The pages that list a whole edition: the front page and its later pages, the feed, the months."""
     pages = list(_paginated(config, f"/{lang}/", PageKind.HOME, lang, "", sources))
     pages.append(Page(f"/{lang}/feed.xml", PageKind.FEED, lang, "", sources[: config.feed_limit]))
-    for month, members in groupby(sources, key=lambda s: f"{articles[s].posted:%Y/%m}"):
-        pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, tuple(members)))
+    # grouped by (year, month), the groups of each date's "%Y/%m", formatted once a month
+    for _, group in groupby(sources, key=lambda s: (articles[s].posted.year, articles[s].posted.month)):
+        members = tuple(group)
+        month = f"{articles[members[0]].posted:%Y/%m}"
+        pages.append(Page(f"/{lang}/{month}/", PageKind.MONTH, lang, month, members))
     return pages
 
 
