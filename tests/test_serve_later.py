@@ -69,10 +69,17 @@ def test_an_added_article_shifts_the_later_pages_which_follow(tmp_path, few_firs
     assert "en/2024/05/30/newest/index.html" in result.rendered and "en/index.html" in result.rendered
     assert not set(result.rendered) & job.outputs
     assert deep.read_bytes() == deep_before, "left for later: not yet written"
-    changes = engine.commit_pages(job, *engine.render_later(job))
+    changes = engine.commit_pages(job, engine.render_later(job))
     assert "en/page/12/index.html" in changes.updated
     assert engine.pages_job is None
     assert tree_digest(out) == cold_digest(site, tmp_path / "cold")
+    # The fingerprints render_later made are those a build that renders everything at once keeps.
+    at_once = SiteBuilder(load_config(site, out_dir=tmp_path / "at-once"), jobs=1, persist=False)
+    added.rename(added.with_suffix(".held"))
+    at_once.build()
+    added.with_suffix(".held").rename(added)
+    at_once.build(Change(content=frozenset({added})))
+    assert engine.state.fingerprints == at_once.state.fingerprints
 
 
 def test_pages_left_for_later_are_looked_at_again_by_the_next_build(tmp_path, few_first):
@@ -85,11 +92,11 @@ def test_pages_left_for_later_are_looked_at_again_by_the_next_build(tmp_path, fe
     story.write_text(story.read_text(encoding="utf-8").replace("A second paragraph", "One more paragraph"),
                      encoding="utf-8")
     result = engine.build(Change(content=frozenset({story})))
-    assert engine.commit_pages(replaced, *staged) is None, "rendered from a replaced index: dropped"
+    assert engine.commit_pages(replaced, staged) is None, "rendered from a replaced index: dropped"
     owed = set(result.rendered) | (engine.pages_job.outputs if engine.pages_job else set())
     assert replaced.outputs <= owed
     if engine.pages_job:
-        engine.commit_pages(engine.pages_job, *engine.render_later(engine.pages_job))
+        engine.commit_pages(engine.pages_job, engine.render_later(engine.pages_job))
     assert tree_digest(site / "site") == cold_digest(site, tmp_path / "cold")
     # Nothing owed any more: a build with no change writes nothing.
     assert not engine.build(Change()).changes
@@ -102,9 +109,9 @@ def test_later_pages_give_way_to_a_rebuild_every_slice(tmp_path, few_first, monk
     engine, site = engine_after_an_addition(tmp_path / "site")
     job = engine.pages_job
     pauses = []
-    txn, staged = engine.render_later(job, pause=lambda: pauses.append(len(pauses)))
+    later = engine.render_later(job, pause=lambda: pauses.append(len(pauses)))
     assert len(pauses) == -(-len(job.pages) // 5) > 1
-    engine.commit_pages(job, txn, staged)
+    engine.commit_pages(job, later)
     assert tree_digest(site / "site") == cold_digest(site, tmp_path / "cold")
 
 
@@ -168,7 +175,7 @@ def test_later_pages_render_on_a_thread_while_the_next_build_renders(tmp_path, f
     resume.set()
     follower.join(30)
     assert outcome, "the follower's render finished"
-    assert engine.commit_pages(job, *outcome[0]) is None
+    assert engine.commit_pages(job, outcome[0]) is None
     if engine.pages_job:
-        engine.commit_pages(engine.pages_job, *engine.render_later(engine.pages_job))
+        engine.commit_pages(engine.pages_job, engine.render_later(engine.pages_job))
     assert tree_digest(site / "site") == cold_digest(site, tmp_path / "cold")

@@ -145,18 +145,31 @@ LATER_SLICE = 20  # pages rendered later between two chances to let a rebuild go
 
 @dataclass(frozen=True)
 class PagesJob:
-    """Pages a build left to render after its commit (SiteBuilder(defer_pages=True)): their
-    fingerprints go into the state once they are written; until then the state has None for
-    them, so that the next build looks at them again whatever it changes."""
+    """Pages a build left to render after its commit (SiteBuilder(defer_pages=True)), with what
+    their fingerprints are made from: render_later makes them, and they go into the state once
+    the pages are written; until then the state has None for them, so that the next build looks
+    at them again whatever it changes."""
 
     index: SiteIndex
     body_keys: dict[str, str]
     pages: tuple[Page, ...]
-    fingerprints: dict[str, bytes | None]
+    views: dict[str, bytes]
+    sections: dict[str, tuple]
+    templates: dict[str, tuple]
 
     @cached_property  # asked once a page when the build sorts its pages
     def outputs(self) -> frozenset[str]:
         return frozenset(page.output for page in self.pages)
+
+
+@dataclass(frozen=True)
+class StagedPages:
+    """What render_later made of a PagesJob, for commit_pages: the transaction, the outputs whose
+    bytes changed, and every page's fingerprint."""
+
+    txn: OutputTransaction
+    staged: list[str]
+    fingerprints: dict[str, bytes | None]
 
 
 @dataclass
@@ -400,12 +413,19 @@ class SiteBuilder:
                 fingerprints.pop(known[path].output, None)
         look = index.pages if moved_langs or moved_kinds else _pages_to_look_at(state, update, moved_views, moved_lists,
                                                                                beyond)
+        again = [page for page in look
+                 if (state.fingerprints.get(page.output) is None or known.get(page.path) is not page
+                     or page.kind in moved_kinds or (page.lang or default) in moved_langs
+                     or page.kind in WHOLE_INDEX_KINDS or (moved_lists and list_name(page) in moved_lists)
+                     or _shows(page, moved_views, beyond))]
+        # Pages the build will leave for later (_later) are fingerprinted by render_later, not here.
+        later = self.defer_pages and sum(page.number != 1 for page in again) > FIRST_PAGES
         render = []
-        for page in look:
-            fingerprint = state.fingerprints.get(page.output)
-            if (fingerprint is None or known.get(page.path) is not page or page.kind in moved_kinds
-                    or (page.lang or default) in moved_langs or page.kind in WHOLE_INDEX_KINDS
-                    or (moved_lists and list_name(page) in moved_lists) or _shows(page, moved_views, beyond)):
+        for page in again:
+            if later and page.number != 1:
+                fingerprint = None
+                render.append(page)
+            else:
                 fingerprint = self._fingerprint(index, page, views, sections, templates)
                 if fingerprint is None or fingerprint != state.fingerprints.get(page.output):
                     render.append(page)
@@ -496,7 +516,7 @@ class SiteBuilder:
         renderer.env = self.env
         later = self._later(plan.render)
         if later:
-            job = PagesJob(index, digests, tuple(later), {p.output: plan.fingerprints[p.output] for p in later})
+            job = PagesJob(index, digests, tuple(later), plan.views, plan.sections, plan.templates)
             plan = replace(plan, render=[p for p in plan.render if p.output not in job.outputs],
                            fingerprints={**plan.fingerprints, **dict.fromkeys(job.outputs)})
         txn = OutputTransaction(config.out_dir)
@@ -542,30 +562,34 @@ class SiteBuilder:
 
     # ---- what a build left to do after its commit (defer_pages, search_later) ----------------
 
-    def render_later(self, job: PagesJob, pause: Callable[[], None] | None = None) -> tuple[OutputTransaction, list[str]]:
-        """The pages of `job` staged (not committed), and those of them whose bytes changed. Safe
-        on another thread than the builds': it reads the job's frozen index and opens the body
-        store for itself. `pause` is called before each LATER_SLICE pages: the dev server waits
-        there while a rebuild runs, which would otherwise share the interpreter with this."""
+    def render_later(self, job: PagesJob, pause: Callable[[], None] | None = None) -> StagedPages:
+        """The pages of `job` staged (not committed), and their fingerprints. Safe on another
+        thread than the builds': it reads the job's frozen index and opens the body store for
+        itself. `pause` is called before each LATER_SLICE pages: the dev server waits there
+        while a rebuild runs, which would otherwise share the interpreter with this."""
         store = BodyStore(self.store.path)
         renderer = Renderer(job.index, Bodies(store, job.body_keys), summaries=Summaries(store, job.body_keys))
         renderer.env = self.env
         txn = OutputTransaction(self.config.out_dir)
-        staged = []
+        staged, fingerprints = [], {}
         try:
             for start in range(0, len(job.pages), LATER_SLICE):
                 if pause is not None:
                     pause()
-                staged += workers.render_pages(renderer, list(job.pages[start:start + LATER_SLICE]), txn, 1, None)
+                pages = list(job.pages[start:start + LATER_SLICE])
+                staged += workers.render_pages(renderer, pages, txn, 1, None)
+                fingerprints.update((page.output, self._fingerprint(job.index, page, job.views, job.sections,
+                                                                    job.templates)) for page in pages)
         except BaseException:
             txn.discard()
             raise
-        return txn, staged
+        return StagedPages(txn, staged, fingerprints)
 
-    def commit_pages(self, job: PagesJob, txn: OutputTransaction, staged: list[str]) -> Changes | None:
+    def commit_pages(self, job: PagesJob, later: StagedPages) -> Changes | None:
         """Put the pages render_later staged for `job` in place; None (nothing written) when a
         later build has replaced the index they were rendered from: that build looked at them
         again."""
+        txn = later.txn
         with locked(self.config.out_dir):
             state = self.state
             if state is None or state.index is not job.index:
@@ -573,16 +597,15 @@ class SiteBuilder:
                 return None
             try:
                 outputs = dict(state.outputs)
-                outputs.update((relative, file_signature(txn.staged_file(relative))) for relative in staged)
-                changes = txn.commit(staged, [])
+                outputs.update((relative, file_signature(txn.staged_file(relative))) for relative in later.staged)
+                changes = txn.commit(later.staged, [])
             except BaseException:
                 txn.discard()
                 raise
-            self.state = replace(state, fingerprints={**state.fingerprints, **job.fingerprints}, outputs=outputs)
+            self.state = replace(state, fingerprints={**state.fingerprints, **later.fingerprints}, outputs=outputs)
             if self.pages_job is job:
                 self.pages_job = None
             return changes
-
 
     def search_files(self, job: SearchJob) -> dict[str, bytes]:
         """Every edition's search bundle for `job` (runs Pagefind where records changed, at the

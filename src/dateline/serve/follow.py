@@ -74,9 +74,9 @@ class Follower:
             return
         started = time.perf_counter()
         try:
-            txn, staged = site.render_later(job, pause=self.gate.wait_for_no_writer)
+            later = site.render_later(job, pause=self.gate.wait_for_no_writer)
             with self.gate.writing():
-                changes = site.commit_pages(job, txn, staged)
+                changes = site.commit_pages(job, later)
                 if changes is not None:
                     self.gate.owe(frozenset())
         except BuildFailed as failed:  # a template failed on a later page: say so, serve what is there
