@@ -10,6 +10,7 @@ import pytest
 from conftest import page, write_site
 
 from dateline.build import workers
+from dateline.build.bodystore import BodyStore, Summaries
 
 ARTICLES = {
     "en/2024/05/talks.md": ({
@@ -225,7 +226,6 @@ def test_a_busy_body_store_is_waited_for_never_replaced(tmp_path):
     processes' connections is what damages it)."""
     import sqlite3
 
-    from dateline.build.bodystore import BodyStore
 
     path = tmp_path / "bodies.sqlite"
     holder = sqlite3.connect(path, isolation_level=None)  # a store not yet in WAL mode: switching needs the lock
@@ -242,7 +242,6 @@ def test_a_busy_body_store_is_waited_for_never_replaced(tmp_path):
 
 
 def test_a_damaged_body_store_is_replaced_with_its_write_ahead_log(tmp_path):
-    from dateline.build.bodystore import BodyStore
 
     path = tmp_path / "bodies.sqlite"
     path.write_bytes(b"\x80garbage" * 1000)
@@ -252,3 +251,25 @@ def test_a_damaged_body_store_is_replaced_with_its_write_ahead_log(tmp_path):
     store.add([("new", "<p>New.</p>", "New.")])
     assert store.html("new") == "<p>New.</p>"
     assert not wal.exists() or b"another file" not in wal.read_bytes()
+
+
+def test_summaries_kept_by_body_key_are_not_read_again(tmp_path):
+    """A Summaries given the summaries of earlier builds (the dev server's) reads the store only
+    for body keys it has not seen; a body key names its text, so a kept summary is never stale."""
+    store = BodyStore(tmp_path / "bodies.sqlite")
+    store.add([("k1", "<p>One.</p>", "One."), ("k2", "<p>Two.</p>", "Two.")])
+    asked = []
+    summaries = store.summaries
+
+    def counting(digests):
+        digests = list(digests)
+        asked.extend(digests)
+        return summaries(digests)
+
+    store.summaries = counting
+    kept: dict[str, str] = {}
+    first = Summaries(store, {"a.md": "k1", "b.md": "k2"}, kept)
+    assert (first["a.md"], first["b.md"]) == ("One.", "Two.") and asked == ["k1", "k2"]
+    again = Summaries(store, {"a.md": "k1", "b.md": "k2", "c.md": "k3"}, kept)
+    assert (again["a.md"], again["b.md"], again["c.md"]) == ("One.", "Two.", "")
+    assert asked == ["k1", "k2", "k3"], "only the new body key was read"

@@ -220,6 +220,7 @@ class SiteBuilder:
         self.sources = SourceFiles(config)
         self._loaded = False  # self.state/self.sources hold what the last build left
         self._no_photos: dict[str, Article] = {}  # source -> the article object found to show no photo
+        self._summary_cache: dict[str, str] = {}  # body key -> summary, for the next build in this process
 
     def _environment(self) -> jinja2.Environment:
         """The templates' environment, its compiled templates kept in the cache folder: a build in a
@@ -512,7 +513,8 @@ class SiteBuilder:
                                       or self._deleted(state, pages_and_assets | kept_search)):
             return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
         digests = {s: plan.body_keys[s] for s in index.articles}
-        renderer = Renderer(index, Bodies(self.store, digests), summaries=Summaries(self.store, digests))
+        renderer = Renderer(index, Bodies(self.store, digests),
+                            summaries=Summaries(self.store, digests, self._summaries(digests)))
         renderer.env = self.env
         later = self._later(plan.render)
         if later:
@@ -553,6 +555,14 @@ class SiteBuilder:
         self.pages_job = job if later else None
         return self._result(index, len(assets), started, changes, plan, notes, full=state is None)
 
+    def _summaries(self, digests: dict[str, str]) -> dict[str, str]:
+        """The summaries kept from earlier builds in this process, without those of bodies no
+        article has any more once they outnumber the articles."""
+        if len(self._summary_cache) > 2 * len(digests) + 1000:
+            live = set(digests.values())
+            self._summary_cache = {key: summary for key, summary in self._summary_cache.items() if key in live}
+        return self._summary_cache
+
     def _later(self, pages: list[Page]) -> list[Page]:
         """The pages to leave to render_later: with defer_pages, the pages of long lists after
         their first when there are more than FIRST_PAGES to render."""
@@ -568,7 +578,8 @@ class SiteBuilder:
         itself. `pause` is called before each LATER_SLICE pages: the dev server waits there
         while a rebuild runs, which would otherwise share the interpreter with this."""
         store = BodyStore(self.store.path)
-        renderer = Renderer(job.index, Bodies(store, job.body_keys), summaries=Summaries(store, job.body_keys))
+        renderer = Renderer(job.index, Bodies(store, job.body_keys),
+                            summaries=Summaries(store, job.body_keys, self._summary_cache))
         renderer.env = self.env
         txn = OutputTransaction(self.config.out_dir)
         staged, fingerprints = [], {}
