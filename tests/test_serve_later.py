@@ -65,7 +65,8 @@ def test_an_added_article_shifts_the_later_pages_which_follow(tmp_path, few_firs
     result = engine.build(Change(content=frozenset({added})))
     job = engine.pages_job
     assert job is not None and "en/page/12/index.html" in job.outputs
-    assert all(page.number > 1 for page in job.pages)
+    assert all(page.number > 1 or page.kind in engine_module.LATER_KINDS for page in job.pages)
+    assert any(output.startswith("sitemaps/") for output in job.outputs), "the sitemaps follow too"
     assert "en/2024/05/30/newest/index.html" in result.rendered and "en/index.html" in result.rendered
     assert not set(result.rendered) & job.outputs
     assert deep.read_bytes() == deep_before, "left for later: not yet written"

@@ -47,7 +47,7 @@ from dateline.clock import clock_moves, current_time
 from dateline.config import Config
 from dateline.content import Article, load_article, load_articles
 from dateline.errors import BuildFailed, ContentError
-from dateline.index import IndexUpdate, Page, SiteIndex, build_index, page_path, pages_listing, update_index
+from dateline.index import IndexUpdate, Page, PageKind, SiteIndex, build_index, page_path, pages_listing, update_index
 from dateline.render import (
     THEME_DIR,
     VIEWS_BEYOND_SOURCES,
@@ -140,6 +140,9 @@ class SearchJob:
 # that come after it, and changes every page's "of N": a thousand pages on a large archive with
 # five to a page, seconds of rendering that an edit in the dev server should not wait for.
 FIRST_PAGES = 60
+# What is left for later then, besides the later pages of lists: the sitemaps, which crawlers read
+# and no reader looks at (at 10,000 stories a part lists a thousand pages).
+LATER_KINDS = frozenset({PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageKind.NEWS_SITEMAP})
 LATER_SLICE = 20  # pages rendered later between two chances to let a rebuild go first (about 50 ms)
 
 
@@ -423,7 +426,7 @@ class SiteBuilder:
         later = self.defer_pages and sum(page.number != 1 for page in again) > FIRST_PAGES
         render = []
         for page in again:
-            if later and page.number != 1:
+            if later and _left_for_later(page):
                 fingerprint = None
                 render.append(page)
             else:
@@ -564,11 +567,11 @@ class SiteBuilder:
         return self._summary_cache
 
     def _later(self, pages: list[Page]) -> list[Page]:
-        """The pages to leave to render_later: with defer_pages, the pages of long lists after
-        their first when there are more than FIRST_PAGES to render."""
-        if not self.defer_pages or len(pages) <= FIRST_PAGES:
+        """The pages to leave to render_later: with defer_pages, when there are more than
+        FIRST_PAGES to render, the pages of long lists after their first, and the sitemaps."""
+        if not self.defer_pages or sum(page.number != 1 for page in pages) <= FIRST_PAGES:
             return []
-        return [page for page in pages if page.number != 1]
+        return [page for page in pages if _left_for_later(page)]
 
     # ---- what a build left to do after its commit (defer_pages, search_later) ----------------
 
@@ -757,6 +760,10 @@ def _pages_to_look_at(state: State, update: IndexUpdate, moved_views: set[str], 
     found = [pages.get(path) for path in dict.fromkeys(paths)]
     found += [_page_at(pages, output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
     return [page for page in dict.fromkeys(found) if page is not None]
+
+
+def _left_for_later(page: Page) -> bool:
+    return page.number != 1 or page.kind in LATER_KINDS
 
 
 def _page_at(pages: dict[str, Page], output: str) -> Page | None:
