@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -423,7 +423,7 @@ class SiteBuilder:
                      or page.kind in WHOLE_INDEX_KINDS or (moved_lists and list_name(page) in moved_lists)
                      or _shows(page, moved_views, beyond))]
         # Pages the build will leave for later (_later) are fingerprinted by render_later, not here.
-        later = self.defer_pages and sum(page.number != 1 for page in again) > FIRST_PAGES
+        later = self._defers(again)
         render = []
         for page in again:
             if later and _left_for_later(page):
@@ -566,12 +566,15 @@ class SiteBuilder:
             self._summary_cache = {key: summary for key, summary in self._summary_cache.items() if key in live}
         return self._summary_cache
 
+    def _defers(self, pages: list[Page]) -> bool:
+        """Whether a build that renders `pages` leaves some for render_later: with defer_pages,
+        when more than FIRST_PAGES of them are later pages of long lists."""
+        return self.defer_pages and sum(page.number != 1 for page in pages) > FIRST_PAGES
+
     def _later(self, pages: list[Page]) -> list[Page]:
-        """The pages to leave to render_later: with defer_pages, when there are more than
-        FIRST_PAGES to render, the pages of long lists after their first, and the sitemaps."""
-        if not self.defer_pages or sum(page.number != 1 for page in pages) <= FIRST_PAGES:
-            return []
-        return [page for page in pages if _left_for_later(page)]
+        """The pages to leave to render_later (_defers): the later pages of long lists, and the
+        sitemaps."""
+        return [page for page in pages if _left_for_later(page)] if self._defers(pages) else []
 
     # ---- what a build left to do after its commit (defer_pages, search_later) ----------------
 
@@ -603,23 +606,10 @@ class SiteBuilder:
         """Put the pages render_later staged for `job` in place; None (nothing written) when a
         later build has replaced the index they were rendered from: that build looked at them
         again."""
-        txn = later.txn
-        with locked(self.config.out_dir):
-            state = self.state
-            if state is None or state.index is not job.index:
-                txn.discard()
-                return None
-            try:
-                outputs = dict(state.outputs)
-                outputs.update((relative, file_signature(txn.staged_file(relative))) for relative in later.staged)
-                changes = txn.commit(later.staged, [])
-            except BaseException:
-                txn.discard()
-                raise
-            self.state = replace(state, fingerprints={**state.fingerprints, **later.fingerprints}, outputs=outputs)
-            if self.pages_job is job:
-                self.pages_job = None
-            return changes
+        changes = self._commit_after(job.index, later.txn, later.staged, fingerprints=later.fingerprints)
+        if changes is not None and self.pages_job is job:
+            self.pages_job = None
+        return changes
 
     def search_files(self, job: SearchJob) -> dict[str, bytes]:
         """Every edition's search bundle for `job` (runs Pagefind where records changed, at the
@@ -629,27 +619,45 @@ class SiteBuilder:
         return search.search_files(self.config, job.index, bodies, yielding=True).files
 
     def commit_search(self, job: SearchJob, files: dict[str, bytes]) -> Changes | None:
-        """Write the bundle made for `job` into the output; None (nothing written) when a later
-        build has replaced the index it indexes: that build's job follows."""
+        """Write the bundle made for `job` into the output, removing the last bundle's files it
+        has not; None (nothing written) when a later build has replaced the index it indexes:
+        that build's job follows."""
+        txn = OutputTransaction(self.config.out_dir)
+        try:
+            staged = [relative for relative, data in files.items() if txn.write(relative, data)]
+        except BaseException:
+            txn.discard()
+            raise
+        changes = self._commit_after(job.index, txn, staged, kept=files.keys(),
+                                     deleted=lambda state: _search_outputs(state.outputs) - files.keys())
+        if changes is not None and self.search_job is job:
+            self.search_job = None
+        return changes
+
+    def _commit_after(self, index: SiteIndex, txn: OutputTransaction, staged: list[str], *,
+                      fingerprints: dict[str, bytes | None] | None = None, kept: Iterable[str] = (),
+                      deleted: Callable[[State], set[str]] | None = None) -> Changes | None:
+        """Commit what was staged after the build that made `index` (its later pages, its search
+        bundle), unless a build has replaced that index since: then discard it and return None.
+        The state learns the staged files' signatures (and those of `kept`, unchanged files it
+        did not list yet), forgets `deleted(state)` and takes `fingerprints`."""
         with locked(self.config.out_dir):
             state = self.state
-            if state is None or state.index is not job.index:
+            if state is None or state.index is not index:
+                txn.discard()
                 return None
-            txn = OutputTransaction(self.config.out_dir)
             try:
-                staged = [relative for relative, data in files.items() if txn.write(relative, data)]
-                deleted = _search_outputs(state.outputs) - set(files)
-                outputs = {relative: sig for relative, sig in state.outputs.items() if relative not in deleted}
+                gone = deleted(state) if deleted else set()
+                outputs = {relative: sig for relative, sig in state.outputs.items() if relative not in gone}
                 outputs.update((relative, file_signature(txn.staged_file(relative))) for relative in staged)
                 outputs.update((relative, outputs.get(relative) or file_signature(self.config.out_dir / relative))
-                               for relative in files)
-                changes = txn.commit(staged, deleted)
+                               for relative in kept)
+                changes = txn.commit(staged, gone)
             except BaseException:
                 txn.discard()
                 raise
-            self.state = replace(state, outputs=outputs)
-            if self.search_job is job:
-                self.search_job = None
+            self.state = replace(state, outputs=outputs, fingerprints={**state.fingerprints, **fingerprints}) \
+                if fingerprints else replace(state, outputs=outputs)
             return changes
 
     def _result(self, index: SiteIndex, assets: int, started: float, changes: Changes, plan: _Plan, notes: list[str],
