@@ -180,3 +180,27 @@ def test_later_pages_render_on_a_thread_while_the_next_build_renders(tmp_path, f
     if engine.pages_job:
         engine.commit_pages(engine.pages_job, engine.render_later(engine.pages_job))
     assert tree_digest(site / "site") == cold_digest(site, tmp_path / "cold")
+
+
+def test_later_pages_that_fail_are_owed_no_more():
+    """A later page that cannot be written (a full disk) is reported, and a request for it is
+    served what is there instead of waiting: the next rebuild looks at it again."""
+    from dateline.serve.follow import Follower
+    from dateline.serve.gate import Gate
+
+    class FailingSite:
+        pages_job, search_job = object(), None
+
+        def render_later(self, job, pause):
+            raise OSError("No space left on device")
+
+    gate, said = Gate(), []
+    gate.owe(frozenset({"en/page/2/index.html"}))
+    follower = Follower(gate, said.append, failed=lambda failed: said.append(failed))
+    try:
+        follower.submit(FailingSite())
+        assert follower.wait_idle(10)
+    finally:
+        follower.stop()
+    assert said == ["error: the later pages of the lists were not written: No space left on device"]
+    assert not gate._is_owed("en/page/2/")

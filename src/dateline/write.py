@@ -88,6 +88,11 @@ class Changes:
     def as_json(self) -> dict[str, list[str]]:
         return {"created": sorted(self.created), "updated": sorted(self.updated), "deleted": sorted(self.deleted)}
 
+    @property
+    def written(self) -> list[str]:
+        """The files created or changed."""
+        return self.created + self.updated
+
     def __bool__(self) -> bool:
         return bool(self.created or self.updated or self.deleted)
 

@@ -184,7 +184,7 @@ def say(line: str) -> None:
 def _stylesheets(config: Config, result: BuildResult) -> list[str] | None:
     """URL paths of the changed stylesheets, when nothing but stylesheets changed."""
     changes = result.changes
-    written = changes.created + changes.updated
+    written = changes.written
     if result.full or changes.deleted or not written or not all(name.endswith(".css") for name in written):
         return None
     return [config.base_path + name for name in written]
@@ -193,7 +193,7 @@ def _stylesheets(config: Config, result: BuildResult) -> list[str] | None:
 def summary_line(batch: Batch, result: BuildResult, seconds: float) -> str:
     names = ", ".join(batch.names[:3]) + (f" and {len(batch.names) - 3} more" if len(batch.names) > 3 else "")
     changes = result.changes
-    written = len(changes.created) + len(changes.updated)
+    written = len(changes.written)
     what = "full rebuild" if result.full else f"{written:,} file{'s' if written != 1 else ''} written"
     if result.full:
         what += f", {written:,} files"

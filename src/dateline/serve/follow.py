@@ -72,22 +72,21 @@ class Follower:
         job = site.pages_job
         if job is None:
             return
-        started = time.perf_counter()
+        started, changes = time.perf_counter(), None
         try:
             later = site.render_later(job, pause=self.gate.wait_for_no_writer)
             with self.gate.writing():
                 changes = site.commit_pages(job, later)
-                if changes is not None:
-                    self.gate.owe(frozenset())
         except BuildFailed as failed:  # a template failed on a later page: say so, serve what is there
-            with self.gate.writing():
-                if site.pages_job is job:
-                    self.gate.owe(frozenset())
             self.failed(failed)
-            return
+        except (DatelineError, OSError) as exc:
+            self.say(f"error: the later pages of the lists were not written: {exc}")
+        finally:
+            with self.gate.writing():  # written, or not coming: requests for them wait no more
+                if site.pages_job is None or site.pages_job is job:
+                    self.gate.owe(frozenset())
         if changes:
-            written = len(changes.created) + len(changes.updated)
-            self.say(f"{time.strftime('%H:%M:%S')} later pages of the lists: {written:,} files written "
+            self.say(f"{time.strftime('%H:%M:%S')} later pages of the lists: {len(changes.written):,} files written "
                      f"in {time.perf_counter() - started:.2f} s")
 
     def _search(self, site: SiteBuilder) -> None:
@@ -103,7 +102,6 @@ class Follower:
             self.say(f"error: the search index was not updated: {exc}")
             return
         if changes:
-            written = len(changes.created) + len(changes.updated)
-            self.say(f"{time.strftime('%H:%M:%S')} search index updated: {written:,} files written"
+            self.say(f"{time.strftime('%H:%M:%S')} search index updated: {len(changes.written):,} files written"
                      f"{f', {len(changes.deleted):,} removed' if changes.deleted else ''} "
                      f"in {time.perf_counter() - started:.1f} s")
