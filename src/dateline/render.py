@@ -26,7 +26,7 @@ from dateline import images
 from dateline.bodies import HANGUL, figure_html, first_paragraph_text, render_markdown
 from dateline.characters import INVALID_CHARACTERS, has_invalid_characters
 from dateline.config import THEME_DIR, Config, Language, ShareImage
-from dateline.content import Correction
+from dateline.content import Article, Correction
 from dateline.errors import BuildFailed, ContentError
 from dateline.i18n import format_month, strings
 from dateline.index import Page, PageKind, SiteIndex, Term, sitemap_part, sitemap_path
@@ -339,9 +339,12 @@ class LazyHTML:
         return self.__html__()
 
 
-# Article views (and the fragments that name them) a Renderer keeps at most: enough for every
-# list of a large edition to find its articles made, a bounded part of a worker's memory.
-KEPT_VIEWS = 20_000
+# Article views (and the fragments that name them) a Renderer keeps at most. Pages render in path
+# order, so a view is used again by pages near the one that made it: a month's list and that
+# month's articles (a few hundred). Lists of other kinds (terms, home pages) show articles from
+# far apart. More views cost a worker memory (measured at 100,000 stories: 20,000 kept views and
+# their cards were a quarter of each render worker's memory) and save nothing.
+KEPT_VIEWS = 4_000
 
 
 class Renderer:
@@ -418,16 +421,10 @@ class Renderer:
     def make_view(self, source: str) -> ArticleView:
         index, config = self.index, self.config
         a = index.articles[source]
-        language = config.language(a.lang)
-        locale, style = language.locale, language.date_style
         sections = index.article_terms(source, "section")
         datelines = index.article_terms(source, "dateline")
-        corrections = tuple(_correction_view(c, a.lang, locale, style) for c in reversed(a.corrections))
-        posted, updated = Moment.of(a.posted, a.lang, locale, style), Moment.of(a.updated, a.lang, locale, style)
-        if updated and updated.text == posted.text:
-            updated = None  # "Updated" the same minute as "Posted" tells a reader nothing
-        # The latest of the three, formatted once (babel's formatting is a good part of a view's cost).
-        modified = max([posted] + ([updated] if updated else []) + [c.at for c in corrections], key=lambda m: m.value)
+        posted, updated, corrected, modified = article_moments(a, config.language(a.lang))
+        corrections = tuple(_correction_view(c, at) for c, at in reversed(tuple(zip(a.corrections, corrected, strict=True))))
         return ArticleView(
             source=source, lang=a.lang, title=smarten(a.title, ""),
             url=self.link(index.urls[source]), permalink=self.absolute(index.urls[source]),
@@ -462,17 +459,29 @@ class Renderer:
 
     def counterparts(self, source: str) -> tuple[Counterpart, ...]:
         index, config = self.index, self.config
-        ours = []
-        for other in index.counterparts[source]:
-            o = index.articles[other]
-            ours.append(Counterpart(o.lang, _language_name(config, o.lang), self.link(index.urls[other]),
-                                    self.absolute(index.urls[other]), smarten(o.title, "")))
-        have = {c.lang for c in ours}
-        external = [
-            Counterpart(lang, _language_name(config, lang), url, url, external=True)
-            for lang, url in index.articles[source].translations if lang not in have
-        ]
-        return tuple(sorted(ours + external, key=lambda c: c.lang))
+        return tuple(
+            Counterpart(lang, _language_name(config, lang), self.link(index.urls[other]), url,
+                        smarten(index.articles[other].title, ""))
+            if other else Counterpart(lang, _language_name(config, lang), url, url, external=True)
+            for lang, other, url in self.other_versions(source))
+
+    def other_versions(self, source: str) -> list[tuple[str, str | None, str]]:
+        """(language, the version's source or None when it is outside the site, absolute URL) of
+        each other-language version of an article, in language order: the other articles of its
+        story, and the translations it names that the site does not have."""
+        index = self.index
+        ours = [(index.articles[other].lang, other, self.absolute(index.urls[other])) for other in index.counterparts[source]]
+        have = {lang for lang, _, _ in ours}
+        external = [(lang, None, url) for lang, url in index.articles[source].translations if lang not in have]
+        return sorted(ours + external, key=lambda version: version[0])
+
+    def modified(self, source: str) -> Moment:
+        """The article's latest time, as its view has it, without making the whole view."""
+        view = self._views.get(source)
+        if view is not None:
+            return view.modified
+        article = self.index.articles[source]
+        return article_moments(article, self.config.language(article.lang))[3]
 
     def share_image(self, lang: str) -> dict:
         """The edition's share image (else the site's), as og:image and twitter:image print it."""
@@ -514,9 +523,21 @@ class Renderer:
         return tuple(self.term_link(t) for t in terms)
 
 
-def _correction_view(correction: Correction, lang: str, locale: str, style: str) -> CorrectionView:
+def article_moments(a: Article, language: Language) -> tuple[Moment, Moment | None, tuple[Moment, ...], Moment]:
+    """(posted, updated, each correction's time, the latest of them) as the article's edition
+    prints them: babel's formatting is a good part of an article view's cost, so each is made once."""
+    locale, style = language.locale, language.date_style
+    posted, updated = Moment.of(a.posted, a.lang, locale, style), Moment.of(a.updated, a.lang, locale, style)
+    if updated and updated.text == posted.text:
+        updated = None  # "Updated" the same minute as "Posted" tells a reader nothing
+    corrected = tuple(Moment.of(c.at, a.lang, locale, style) for c in a.corrections)
+    modified = max([posted] + ([updated] if updated else []) + list(corrected), key=lambda m: m.value)
+    return posted, updated, corrected, modified
+
+
+def _correction_view(correction: Correction, at: Moment) -> CorrectionView:
     html = Markup(render_markdown(correction.text))
-    return CorrectionView(Moment.of(correction.at, lang, locale, style), html, " ".join(html.striptags().split()))
+    return CorrectionView(at, html, " ".join(html.striptags().split()))
 
 
 def _language_name(config: Config, code: str) -> str:
@@ -849,16 +870,18 @@ def _feed_context(r: Renderer, page: Page) -> dict:
 
 
 def _sitemap_context(r: Renderer, page: Page) -> dict:
-    """One part of the sitemap: the pages named in page.sources, with alternates for story pairs."""
+    """One part of the sitemap: the pages named in page.sources, with alternates for story pairs.
+    No article view is made: a part lists a month of articles, which no other page near it in the
+    build's order shows, and a view costs many times what an entry needs."""
     entries = []
     for p in (r.page_at(path) for path in page.sources):
         lastmod, alternates = None, []
         if p.kind == PageKind.ARTICLE:
-            a = r.article(p.key)
-            lastmod = a.modified.iso
-            if a.counterparts:
-                alternates = [Record(hreflang=a.lang, href=a.permalink)] + [
-                    Record(hreflang=c.lang, href=c.absolute) for c in a.counterparts]
+            lastmod = r.modified(p.key).iso
+            versions = r.other_versions(p.key)
+            if versions:
+                alternates = [Record(hreflang=p.lang, href=r.absolute(p.path))] + [
+                    Record(hreflang=lang, href=url) for lang, _, url in versions]
         elif p.kind in (PageKind.HOME, PageKind.ROOT) and p.number == 1:
             alternates = _edition_alternates(r)
         entries.append(Record(loc=r.absolute(p.path), lastmod=lastmod, alternates=alternates))
