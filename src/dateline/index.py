@@ -139,12 +139,13 @@ class SiteIndex:
 
     def article_terms(self, source: str, kind: str) -> list[Term]:
         article = self.articles[source]
-        keys = {
-            "section": [article.section] if article.section else [],
-            "tag": list(article.tags),
-            "dateline": [article.dateline.city] if article.dateline else [],
-        }[kind]
-        return [self.terms[(kind, article.lang, slugify(k))] for k in keys]
+        if kind == "section":
+            names = (article.section,) if article.section else ()
+        elif kind == "tag":
+            names = article.tags
+        else:  # "dateline"
+            names = (article.dateline.city,) if article.dateline else ()
+        return [self.terms[(kind, article.lang, slugify(name))] for name in names]
 
     def correspondent_terms(self, source: str) -> list[Term]:
         article = self.articles[source]

@@ -188,6 +188,13 @@ class Summaries(Mapping):
             summary = self._known[digest] = self.store.summaries([digest]).get(digest, "")
         return summary
 
+    def read_ahead(self, sources: Iterable[str]) -> None:
+        """Read the summaries of `sources` not known yet, in one query (Renderer.views)."""
+        digests = [digest for digest in (self.digests[s] for s in sources) if digest not in self._known]
+        found = self.store.summaries(digests)
+        for digest in digests:
+            self._known[digest] = found.get(digest, "")
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.digests)
 
