@@ -48,6 +48,15 @@ class RecordingRenderer(Renderer):
         self.views.add(source)
         return super().article(source)
 
+    # what a sitemap part reads of an article without making its view
+    def modified(self, source: str):
+        self.views.add(source)
+        return super().modified(source)
+
+    def other_versions(self, source: str):
+        self.views.add(source)
+        return super().other_versions(source)
+
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> SiteIndex:

@@ -413,7 +413,7 @@ class Renderer:
             role=person.role if person else "",
         )
 
-    def views(self, sources: Iterable[str]) -> list[ArticleView]:
+    def article_views(self, sources: Iterable[str]) -> list[ArticleView]:
         """The views of a list's articles. The summaries of those not made yet are asked for
         together where the summaries can be (from the body store: a query for the list, not one
         an article)."""
@@ -773,7 +773,7 @@ def counterpart_paths(index: SiteIndex, page: Page) -> dict[str, str]:
 
 def _list_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
-    context = {"articles": r.views(page.sources), "term": None}
+    context = {"articles": r.article_views(page.sources), "term": None}
     if page.kind == "home":
         context["title"] = r.config.language(page.lang).title
         context["heading"] = t["latest"]
@@ -857,7 +857,7 @@ def _collection_json(r: Renderer, page: Page, context: dict) -> dict:
 
 
 def _root_context(r: Renderer, page: Page) -> dict:
-    latest = {code: r.views(sources[:ROOT_LATEST]) for code, sources in r.index.editions.items()}
+    latest = {code: r.article_views(sources[:ROOT_LATEST]) for code, sources in r.index.editions.items()}
     organization = _organization_json(r)
     return {"title": r.config.publisher, "latest": latest, "alternates": _edition_alternates(r),
             "page_json_ld": {"@context": "https://schema.org",
@@ -871,7 +871,7 @@ def _notfound_context(r: Renderer, page: Page) -> dict:
 
 
 def _feed_context(r: Renderer, page: Page) -> dict:
-    articles = r.views(page.sources)
+    articles = r.article_views(page.sources)
     updated = max((a.modified.value for a in articles), default=None)
     return {
         "title": r.config.language(page.lang).title,

@@ -189,7 +189,7 @@ class Summaries(Mapping):
         return summary
 
     def read_ahead(self, sources: Iterable[str]) -> None:
-        """Read the summaries of `sources` not known yet, in one query (Renderer.views)."""
+        """Read the summaries of `sources` not known yet, in one query (Renderer.article_views)."""
         digests = [digest for digest in (self.digests[s] for s in sources) if digest not in self._known]
         found = self.store.summaries(digests)
         for digest in digests:
