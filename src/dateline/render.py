@@ -339,13 +339,15 @@ class LazyHTML:
         return self.__html__()
 
 
-# Article views (and the fragments that name them) a Renderer keeps at most. Pages render in path
-# order, so a view is used again by pages near the one that made it (a month's list and that
-# month's articles) or by a list far away. Counted over the shared corpora's render order (each
-# worker's chunks, lives of PAGES_PER_WORKER_LIFE pages): keeping 10,000 makes as many views as
-# keeping all at 10,000 stories (3.7 an article; 4,000 made 6.5) and 3% more than keeping 20,000 at
-# 100,000 stories (8.2 an article against 7.95), at half the memory of each render worker.
-KEPT_VIEWS = 10_000
+# Article views (and the fragments that name them) a Renderer keeps. Pages render in path order,
+# so a view is used again by pages near the one that made it (a month's list and that month's
+# articles) or by lists far away (terms, home pages). Counted over the shared corpora's render order
+# (each worker's chunks, lives of PAGES_PER_WORKER_LIFE pages): at 10,000 stories (14,923 articles)
+# keeping every view makes 3.7 an article, keeping 4,000 makes 6.5; at 100,000 stories no cache a
+# worker can afford reaches the lists far apart (20,000 kept: 7.95 an article, 4,000: 8.5), and
+# each kept view and its cards cost every worker memory (20,000 kept: a quarter of it).
+KEEP_EVERY_VIEW_UP_TO = 20_000  # articles in the index
+KEPT_VIEWS = 4_000  # above that
 
 
 class Renderer:
@@ -356,6 +358,7 @@ class Renderer:
         self.summaries = summaries  # source -> first-paragraph summary, when known without the body
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
+        self._kept_views = KEEP_EVERY_VIEW_UP_TO if len(index.articles) <= KEEP_EVERY_VIEW_UP_TO else KEPT_VIEWS
         self._sections: dict[str, tuple[TermLink, ...]] = {}
         self._site: dict[str, Record] = {}
         self._term_links: dict[tuple[str, str, str], TermLink] = {}
@@ -368,7 +371,7 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
         naming the template and line, and the page."""
-        if len(self._views) > KEPT_VIEWS:
+        if len(self._views) > self._kept_views:
             # A 100,000-story archive would otherwise keep a view and a card of every article in
             # every worker: start over between pages (the fragments name views by identity).
             self._views.clear()
