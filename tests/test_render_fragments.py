@@ -150,12 +150,13 @@ def test_a_mistake_in_a_cached_fragment_names_its_template_and_line(make_site, b
 
 
 def test_views_and_fragments_started_over_mid_build_change_no_byte(make_site, build_site, tmp_path, monkeypatch):
-    """A large build drops its article views and fragments every KEPT_VIEWS views (render.py):
-    pages rendered after the drop are the same bytes."""
+    """A large build (more than KEEP_EVERY_VIEW_UP_TO articles) drops its article views and
+    fragments every KEPT_VIEWS views (render.py): pages rendered after the drop are the same bytes."""
     site = make_site({**STORIES, **{f"en/2024/04/brief-{n}.md": {
         "title": f"Brief {n}", "posted": f"2024-04-{n + 1:02d} 09:00", "section": "World", "tags": ["diplomacy"]}
         for n in range(6)}})
     whole = tree_digest(build_site(site, "--out", tmp_path / "whole", "--jobs", "1"))
+    monkeypatch.setattr("dateline.render.KEEP_EVERY_VIEW_UP_TO", 0)
     monkeypatch.setattr("dateline.render.KEPT_VIEWS", 1)
     SiteBuilder(load_config(site, out_dir=tmp_path / "dropped"), jobs=1, persist=False).build()
     assert tree_digest(tmp_path / "dropped") == whole
