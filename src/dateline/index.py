@@ -133,9 +133,21 @@ class SiteIndex:
     next_change: dt.datetime | None  # when the clock next changes what is published
     clock_instants: tuple[float, ...]  # when the index changes by the clock alone (clock.clock_instants)
 
+    # Made once an index, from every page, and carried over by update_index from what moved: a
+    # rebuild after an edit reads them and should not pay a pass over every page for them.
     @cached_property
     def pages_by_path(self) -> dict[str, Page]:
         return {p.path: p for p in self.pages}
+
+    @cached_property
+    def page_outputs(self) -> frozenset[str]:
+        """Every page's output file."""
+        return frozenset(p.output for p in self.pages)
+
+    @cached_property
+    def months(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """lang -> ("yyyy/mm", number of articles) of each of the edition's monthly archives, newest first."""
+        return {lang.code: _months(self.pages, lang.code) for lang in self.config.languages}
 
     def article_terms(self, source: str, kind: str) -> list[Term]:
         article = self.articles[source]
@@ -322,13 +334,19 @@ class _IndexPatch:
         index = replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
                         correspondent_keys=correspondent_keys, pages=pages, now=self.now, notices=self.notices,
                         drafts_left_out=drafts, scheduled_left_out=self._scheduled_count(), **clock_fields)
-        # pages_by_path (a cached property) from the old one and what moved, not from every page
+        self._carry_over(index)
+        return IndexUpdate(index, frozenset(self.moved))
+
+    def _carry_over(self, index: SiteIndex) -> None:
+        """The new index's cached properties made from the old one's and what moved, not from every page."""
+        old = self.old
         by_path = dict(old.pages_by_path)
-        for path in self.moved:
-            by_path.pop(path, None)
+        went = [by_path.pop(path) for path in self.moved if path in by_path]
         by_path.update((p.path, p) for p in self.put)
         index.__dict__["pages_by_path"] = by_path
-        return IndexUpdate(index, frozenset(self.moved))
+        index.__dict__["page_outputs"] = (old.page_outputs - {p.output for p in went}) | {p.output for p in self.put}
+        # an edition whose lists moved had all its monthly archives made again (_edition_lists)
+        index.__dict__["months"] = {**old.months, **{lang: _months(self.put, lang) for lang in self.langs}}
 
     def _urls(self) -> dict[str, str] | None:
         """Article URLs; None if a changed article's URL is taken (build_index names the clash). A
@@ -438,7 +456,7 @@ class _IndexPatch:
         list, not by a pass over every page, and put in place in the path order kept."""
         old, config, articles = self.old, self.config, self.articles
         known = old.pages_by_path
-        langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
+        self.langs = langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
         moved_terms = {key for key in terms.keys() | old.terms.keys() if terms.get(key) is not old.terms.get(key)}
         gone = [known[old.urls[s]] for s in self.changed if s in old.urls]
         gone += [known[old.notices[s].path] for s in self.changed if s in old.notices]
@@ -508,6 +526,12 @@ class _IndexPatch:
         dropped = {sitemap_path(name) for name in touched if sitemap_path(name) in known} | {SITEMAP_INDEX_PATH}
         listed = Page(SITEMAP_INDEX_PATH, PageKind.SITEMAP_INDEX, "", "", tuple(sitemap_path(n) for n in sorted(names)))
         return dropped, pages + [index if index == listed else listed]
+
+
+def _months(pages, lang: str) -> tuple[tuple[str, int], ...]:
+    """SiteIndex.months of one edition, from its monthly archives among `pages`."""
+    return tuple(sorted(((p.key, len(p.sources)) for p in pages if p.kind == PageKind.MONTH and p.lang == lang),
+                        reverse=True))
 
 
 def _term_pages(known: Mapping[str, Page], key: tuple[str, str, str]) -> list[Page]:

@@ -927,12 +927,6 @@ def _search_context(r: Renderer, page: Page) -> dict:
     }
 
 
-def archive_months(index: SiteIndex, lang: str) -> tuple[tuple[str, int], ...]:
-    """("yyyy/mm", number of articles) of an edition's monthly archives, newest first."""
-    months = [(p.key, len(p.sources)) for p in index.pages if p.kind == PageKind.MONTH and p.lang == lang]
-    return tuple(sorted(months, reverse=True))
-
-
 def _story_count(count: int, t: dict) -> str:
     """"3 stories", "1 story", "기사 3건": a count a reader can read without the column's heading."""
     return t["story_count"][count != 1].format(count=count)
@@ -943,7 +937,7 @@ def _archive_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
     locale = r.config.language(page.lang).locale
     years: dict[str, list[dict]] = {}
-    for key, count in archive_months(r.index, page.lang):
+    for key, count in r.index.months[page.lang]:
         year, month = key.split("/")
         years.setdefault(year, []).append({"name": format_month(int(year), int(month), page.lang, locale),
                                            "url": r.link(f"/{page.lang}/{key}/"), "count": count,
@@ -1060,7 +1054,7 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
         return Reads(views=page.sources, direct=(term_key(index.terms[(kind, page.lang, page.key)]),
                                                  tuple(counterpart_paths(index, page).items())))
     if kind == PageKind.ARCHIVE:
-        return Reads(direct=archive_months(index, page.lang))
+        return Reads(direct=index.months[page.lang])
     if kind == PageKind.ROOT:
         return Reads(views=tuple(s for sources in index.editions.values() for s in sources[:ROOT_LATEST]))
     if kind == PageKind.SITEMAP:

@@ -88,26 +88,29 @@ class Change:
 class BuildResult:
     out_dir: Path
     articles: int
-    pages_by_kind: dict[str, int]
     static_files: int
     seconds: float
+    index: SiteIndex = field(repr=False)
     changes: Changes = field(default_factory=Changes)
     rendered: tuple[str, ...] = ()  # outputs of the pages rendered (a page may render to the bytes it had)
     full: bool = False  # every page was rendered
     notes: tuple[str, ...] = ()  # what the user should know: saved state ignored, a commit completed
-    index: SiteIndex | None = field(default=None, repr=False)
     warnings: tuple[ContentError, ...] = ()  # problems fixed on load (content.Article.warnings), not fatal
+
+    @cached_property  # counted when asked (the build command's summary), not on every rebuild
+    def pages_by_kind(self) -> dict[str, int]:
+        return dict(Counter(str(p.kind) for p in self.index.pages))
 
     @property
     def pages(self) -> int:
-        return sum(self.pages_by_kind.values())
+        return len(self.index.pages)
 
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.pages_by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
         changed = self.changes
         what = (f"{len(changed.created)} created, {len(changed.updated)} updated, {len(changed.deleted)} deleted"
                 if changed else "nothing changed")
-        clock = clock_summary(self.index) if self.index is not None else ""
+        clock = clock_summary(self.index)
         return (f"Built {self.pages} pages from {self.articles} articles ({kinds}) and {self.static_files} static files "
                 f"in {self.seconds:.2f} s -> {self.out_dir} ({what}; {len(self.rendered)} pages rendered){clock}")
 
@@ -507,9 +510,11 @@ class SiteBuilder:
         config, index = self.config, plan.index
         assets = collect_static(config, index) + self._photo_files(state, plan, progress)
         asset_table, copies = self._plan_assets(state, assets)
-        pages_and_assets = {p.output for p in index.pages} | set(asset_table)
+        pages_and_assets = index.page_outputs | set(asset_table)
         if self.search_later:  # the bundle stays as it is until commit_search
-            kept_search = _search_outputs(state.outputs) if state else search.bundle_outputs(config)
+            # looked for among the outputs that are no page or asset: a few, not every file
+            kept_search = _search_outputs(state.outputs.keys() - pages_and_assets) if state \
+                else search.bundle_outputs(config)
         else:
             kept_search = search.bundle_outputs(config) if config.search else set()
         if state is not None and not (plan.render or copies or self.sources.dirty
@@ -663,8 +668,7 @@ class SiteBuilder:
     def _result(self, index: SiteIndex, assets: int, started: float, changes: Changes, plan: _Plan, notes: list[str],
                 full: bool) -> BuildResult:
         return BuildResult(
-            out_dir=self.config.out_dir, articles=len(index.articles),
-            pages_by_kind=dict(Counter(str(p.kind) for p in index.pages)), static_files=assets,
+            out_dir=self.config.out_dir, articles=len(index.articles), static_files=assets,
             seconds=time.perf_counter() - started, changes=changes, rendered=tuple(p.output for p in plan.render),
             full=full, notes=tuple(notes), index=index,
             warnings=tuple(sorted(w for a in index.articles.values() for w in a.warnings)),
@@ -674,14 +678,17 @@ class SiteBuilder:
                     txn: OutputTransaction) -> dict[str, tuple | None]:
         """What each output file will look like on disk after the commit: a rename keeps a file's
         size and modification time, so staged files are measured in staging."""
-        staged = set(staged)
         known = state.outputs if state else {}
-        table = {}
-        for relative in outputs:
-            if relative in staged:
+        # The last table with what changed put right, not a lookup for each of tens of thousands of files.
+        table = dict(known)
+        for relative in known.keys() - outputs:
+            del table[relative]
+        table.update(dict.fromkeys(outputs - known.keys()))
+        for relative in staged:
+            if relative in outputs:
                 table[relative] = file_signature(txn.staged_file(relative))
-            else:
-                table[relative] = known.get(relative) or file_signature(self.config.out_dir / relative)
+        unknown = [relative for relative, sig in table.items() if sig is None]
+        table.update((relative, file_signature(self.config.out_dir / relative)) for relative in unknown)
         return table
 
     def _photo_files(self, state: State | None, plan: _Plan, progress: Progress | None) -> list[tuple[str, Path]]:
