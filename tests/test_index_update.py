@@ -29,8 +29,8 @@ def assert_same_index(patched, cold, step: str) -> None:
         if field.name == "config":
             continue
         assert getattr(patched, field.name) == getattr(cold, field.name), f"{step}: {field.name} differs"
-    assert list(patched.articles) == list(cold.articles), f"{step}: articles in another order"
-    assert list(patched.terms) == list(cold.terms), f"{step}: terms in another order"
+    for table in ("articles", "urls", "counterparts", "terms", "notices", "editions"):
+        assert list(getattr(patched, table)) == list(getattr(cold, table)), f"{step}: {table} in another order"
 
 
 @pytest.mark.parametrize("seed", [3, 4, 5])
