@@ -189,7 +189,7 @@ class _Plan:
     sections: dict[str, tuple]
     templates: dict[str, tuple]
     body_keys: dict[str, str]  # source -> what its body is stored under (bodystore.body_key)
-    photos: dict[str, images.ArticleImages]
+    photos: dict[str, images.ArticleImages]  # of the articles that show photos
 
 
 def digest(value: object) -> bytes:
@@ -225,7 +225,7 @@ class SiteBuilder:
         self.state: State | None = None
         self.sources = SourceFiles(config)
         self._loaded = False  # self.state/self.sources hold what the last build left
-        self._no_photos: dict[str, Article] = {}  # source -> the article object found to show no photo
+        self._photos: dict[str, images.ArticleImages] | None = None  # the last _bodies' (None: plan every article)
         self._summary_cache: dict[str, str] = {}  # body key -> summary, for the next build in this process
 
     def _environment(self) -> jinja2.Environment:
@@ -262,8 +262,8 @@ class SiteBuilder:
             errors = self.sources.errors()
             if errors:
                 raise BuildFailed(errors)
-            body_keys, photos = self._bodies(state)
-            plan = self._plan(state, change, body_keys, photos)
+            body_keys, photos, photo_moved = self._bodies(state)
+            plan = self._plan(state, change, body_keys, photos, photo_moved)
             return self._write(state, plan, progress, notes, started)
 
     def _starting_state(self, notes: list[str]) -> State | None:
@@ -275,6 +275,7 @@ class SiteBuilder:
                 notes.append(f"{why}: building everything")
             self.state = state
             self.sources = SourceFiles(self.config)
+            self._photos = None
             if state is not None:
                 remember_references(state.template_references)
                 self.sources.files = dict(state.files)
@@ -325,18 +326,30 @@ class SiteBuilder:
                     rows = []
         self.store.add(rows)
 
-    def _bodies(self, state: State | None) -> tuple[dict[str, str], dict[str, images.ArticleImages]]:
-        """(source -> body key, source -> photos) of every article: its photos checked (a stat each,
-        so a repainted photo is noticed whatever the watcher saw), and the bodies the store lacks
-        converted (re-reading the file when the article is kept lean)."""
-        config, articles = self.config, self.sources.articles
-        plans = {s: self._photo_plan(s, a) for s, a in articles.items()}
+    def _bodies(self, state: State | None) -> tuple[dict[str, str], dict[str, images.ArticleImages], set[str]]:
+        """(source -> body key of every article, source -> photos of the articles that show any,
+        the sources whose body key moved since `state`), the bodies the store lacks converted
+        (re-reading the file when the article is kept lean). The photos of every article read again
+        and of every article that shows any are planned again (a stat each, so a repainted photo is
+        noticed whatever the watcher saw); an article that shows none keeps its key: whether it
+        does is read from the article alone (images.plan_article_images)."""
+        config, articles, dirty = self.config, self.sources.articles, self.sources.dirty
+        known = state.body_keys if state else {}
+        if state is None or self._photos is None:
+            again, keys = list(articles), {}
+        else:
+            again = [s for s in dirty | self._photos.keys() if s in articles]
+            keys = dict(known)
+            for source in dirty - articles.keys():
+                keys.pop(source, None)
+        plans = {s: images.plan_article_images(config, articles[s]) for s in again}
         errors = [e for plan in plans.values() for e in plan.errors]
         if errors:
             raise BuildFailed(errors)
-        keys = {s: body_key(a, plans[s]) for s, a in articles.items()}
-        known = state.body_keys if state else {}
-        wanted = [s for s, key in keys.items() if s in self.sources.dirty or known.get(s) != key]
+        keys.update((s, body_key(articles[s], plans[s])) for s in again)
+        self._photos = photos = {s: plan for s, plan in plans.items() if plan is not images.NO_IMAGES}
+        moved = {s for s in again if known.get(s) != keys[s]}
+        wanted = [s for s in again if s in dirty or s in moved]
         stored = self.store.present(keys[s] for s in wanted)
         missing = [s for s in wanted if keys[s] not in stored]
         rows = []
@@ -349,25 +362,12 @@ class SiteBuilder:
         for source in self.sources.dirty:
             if source in articles:
                 self.sources.keep_lean(source, workers.lean(articles[source]))
-        return keys, plans
-
-    def _photo_plan(self, source: str, article: Article) -> images.ArticleImages:
-        """images.plan_article_images, kept for an unchanged article that shows no photo (one
-        that does is planned again: its photo files may have been repainted)."""
-        kept = self._no_photos.get(source)
-        if kept is article:
-            return images.NO_IMAGES
-        plan = images.plan_article_images(self.config, article)
-        if plan is images.NO_IMAGES:
-            self._no_photos[source] = article
-        else:
-            self._no_photos.pop(source, None)
-        return plan
+        return keys, photos, moved
 
     # ---- planning ----------------------------------------------------------------------------
 
     def _plan(self, state: State | None, change: Change | None, body_keys: dict[str, str],
-              photos: dict[str, images.ArticleImages]) -> _Plan:
+              photos: dict[str, images.ArticleImages], photo_moved: set[str]) -> _Plan:
         config = self.config
         if (change is not None and change.templates) or state is None:
             self.env = self._environment()
@@ -375,7 +375,6 @@ class SiteBuilder:
         now = self.clock()
         if state is not None:
             before = {s: _last_read(state, s) for s in self.sources.dirty}
-            photo_moved = {s for s, key in body_keys.items() if state.body_keys.get(s) != key}
             if not any(_index_fields(a) != _index_fields(self.sources.articles.get(s)) for s, a in before.items()) \
                     and not clock_moves(state.index.clock_instants, state.index.now, now):
                 return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
