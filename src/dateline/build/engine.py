@@ -510,14 +510,12 @@ class SiteBuilder:
         assets = collect_static(config, index) + self._photo_files(state, plan, progress)
         asset_table, copies = self._plan_assets(state, assets)
         pages_and_assets = index.page_outputs | set(asset_table)
+        gone = self._not_made(state, pages_and_assets)
         if self.search_later:  # the bundle stays as it is until commit_search
-            # looked for among the outputs that are no page or asset: a few, not every file
-            kept_search = _search_outputs(state.outputs.keys() - pages_and_assets) if state \
-                else search.bundle_outputs(config)
+            kept_search = _search_outputs(gone) if state else search.bundle_outputs(config)
         else:
             kept_search = search.bundle_outputs(config) if config.search else set()
-        if state is not None and not (plan.render or copies or self.sources.dirty
-                                      or self._deleted(state, pages_and_assets | kept_search)):
+        if state is not None and not (plan.render or copies or self.sources.dirty or gone - kept_search):
             return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
         digests = {s: plan.body_keys[s] for s in index.articles}
         renderer = Renderer(index, Bodies(self.store, digests),
@@ -539,12 +537,12 @@ class SiteBuilder:
             # only for an edition whose records changed (dateline.search keeps the last bundle).
             bundle = {} if self.search_later else search.search_files(config, index, renderer.bodies).files
             staged += [relative for relative, data in bundle.items() if txn.write(relative, data)]
-            outputs = pages_and_assets | set(bundle) | (kept_search if self.search_later else set())
-            deleted = self._deleted(state, outputs)
+            kept = set(bundle) | (kept_search if self.search_later else set())
+            outputs, deleted = pages_and_assets | kept, gone - kept
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
                               sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,
-                              outputs=self._signatures(state, outputs, staged, txn),
+                              outputs=self._signatures(state, outputs, deleted, staged, txn),
                               template_references=known_references())
             extra = {}
             if self.persist:
@@ -673,21 +671,23 @@ class SiteBuilder:
             warnings=tuple(sorted(w for a in index.articles.values() for w in a.warnings)),
         )
 
-    def _signatures(self, state: State | None, outputs: set[str], staged: list[str],
+    def _signatures(self, state: State | None, outputs: frozenset[str], deleted: set[str], staged: list[str],
                     txn: OutputTransaction) -> dict[str, tuple | None]:
-        """What each output file will look like on disk after the commit: a rename keeps a file's
-        size and modification time, so staged files are measured in staging."""
+        """What each output file (`outputs`; `deleted`: the state's others) will look like on disk
+        after the commit: a rename keeps a file's size and modification time, so staged files are
+        measured in staging. Made from the state's table with what changed put right, not by a
+        lookup for each of tens of thousands of files."""
         known = state.outputs if state else {}
-        # The last table with what changed put right, not a lookup for each of tens of thousands of files.
         table = dict(known)
-        for relative in known.keys() - outputs:
-            del table[relative]
-        table.update(dict.fromkeys(outputs - known.keys()))
+        for relative in deleted:
+            table.pop(relative, None)
+        table.update(dict.fromkeys(outputs.difference(known)))
         for relative in staged:
             if relative in outputs:
                 table[relative] = file_signature(txn.staged_file(relative))
-        unknown = [relative for relative, sig in table.items() if sig is None]
-        table.update((relative, file_signature(self.config.out_dir / relative)) for relative in unknown)
+        if None in table.values():  # new, or not there when measured
+            unknown = [relative for relative, sig in table.items() if sig is None]
+            table.update((relative, file_signature(self.config.out_dir / relative)) for relative in unknown)
         return table
 
     def _photo_files(self, state: State | None, plan: _Plan, progress: Progress | None) -> list[tuple[str, Path]]:
@@ -711,9 +711,10 @@ class SiteBuilder:
             table[relative] = entry
         return table, copies
 
-    def _deleted(self, state: State | None, outputs: set[str]) -> set[str]:
+    def _not_made(self, state: State | None, outputs: frozenset[str]) -> set[str]:
+        """The output files (the state's, or without one those in the folder) not among `outputs`."""
         if state is not None:
-            return set(state.outputs) - outputs
+            return state.outputs.keys() - outputs
         out = self.config.out_dir
         if not out.is_dir():
             return set()
