@@ -78,6 +78,8 @@ def test_update_index_equals_build_index(tmp_path, seed):
                 else:
                     assert page.path in update.moved, f"{step}: {page.path} moved unnamed"
             assert old_pages.keys() - update.index.pages_by_path.keys() <= update.moved, f"{step}: a page went unnamed"
+            for key in index.terms.keys() | update.index.terms.keys():  # a term made again is named too
+                assert update.index.terms.get(key) is index.terms.get(key) or key in update.terms, f"{step}: {key}"
         for source in cold.articles:
             listing = sorted(pages_listing(cold, source), key=lambda p: p.path)
             assert listing == [p for p in cold.pages if source in p.sources], f"{step}: {source}"

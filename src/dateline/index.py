@@ -169,11 +169,12 @@ class SiteIndex:
 
 @dataclass(frozen=True)
 class IndexUpdate:
-    """update_index's answer: the new index, and the paths of the pages it took out or put in
-    (every other page keeps its object)."""
+    """update_index's answer: the new index, and what it made again (everything else keeps its object)."""
 
     index: SiteIndex
-    moved: frozenset[str]
+    moved: frozenset[str]  # the paths of the pages it took out or put in
+    changed: frozenset[str]  # the articles it took as changed: those edited, and those the clock passed
+    terms: frozenset[tuple[str, str, str]]  # the terms it made again, put in or took out
 
 
 def newest_first(article: Article) -> tuple:
@@ -337,7 +338,7 @@ class _IndexPatch:
                         correspondent_keys=correspondent_keys, pages=pages, now=self.now, notices=self.notices,
                         drafts_left_out=drafts, scheduled_left_out=self._scheduled_count(), **clock_fields)
         self._carry_over(index)
-        return IndexUpdate(index, frozenset(self.moved))
+        return IndexUpdate(index, frozenset(self.moved), frozenset(self.changed), frozenset(self.terms_moved))
 
     def _carry_over(self, index: SiteIndex) -> None:
         """The new index's cached properties made from the old one's and what moved, not from every page."""
@@ -345,8 +346,7 @@ class _IndexPatch:
         index.__dict__["pages_by_path"] = self.by_path
         # a page put on the path of one that went has its output file (Page.output)
         index.__dict__["page_outputs"] = (old.page_outputs - {p.output for p in self.went}) | {p.output for p in self.put}
-        # an edition whose lists moved had all its monthly archives made again (_edition_lists)
-        index.__dict__["months"] = {**old.months, **{lang: _months(self.put, lang) for lang in self.langs}}
+        index.__dict__["months"] = {**old.months, **self.months}
 
     def _urls(self) -> dict[str, str] | None:
         """Article URLs; None if a changed article's URL is taken (build_index names the clash). A
@@ -471,23 +471,24 @@ class _IndexPatch:
                moved_people: set[str]) -> dict[tuple[str, str, str], Term]:
         old = self.old
         listed_under = {s: set(_term_keys(new, correspondent_keys)) for s, (_, new) in self.live.items() if new}
-        touched = {key for key in old.terms if key[0] == "correspondent" and key[2] in moved_people}
+        touched = {key for key in old.terms if key[0] == "correspondent" and key[2] in moved_people} \
+            if moved_people else set()
         for source, (was, _) in self.live.items():
             if was is not None:
                 touched.update(_term_keys(was, old.correspondent_keys))
             touched.update(listed_under.get(source, ()))
-        if not touched:
-            return old.terms
-        terms = dict(old.terms)
+        terms = dict(old.terms) if touched else old.terms
         for key in touched:
+            # the old list (newest first) without the changed articles, which are put in their places
             members = [s for s in (old.terms[key].sources if key in old.terms else ()) if s not in self.live]
-            members += [s for s, keys in listed_under.items() if key in keys]
+            for source in (s for s, keys in listed_under.items() if key in keys):
+                bisect.insort(members, source, key=lambda s: newest_first(self.articles[s]))
             if not members:
                 terms.pop(key, None)
                 continue
-            members.sort(key=lambda s: newest_first(self.articles[s]))
             term = _term(self.config, key, tuple(members), self.articles, by_slug)
             terms[key] = old.terms[key] if old.terms.get(key) == term else term
+        self.terms_moved = {key for key in touched if terms.get(key) is not old.terms.get(key)}
         return dict(sorted(terms.items())) if terms.keys() != old.terms.keys() else terms
 
     def _pages(self, urls, editions, terms) -> tuple[Page, ...] | None:
@@ -495,8 +496,8 @@ class _IndexPatch:
         list, not by a pass over every page, and put in place in the path order kept."""
         old, config, articles = self.old, self.config, self.articles
         known = old.pages_by_path
-        self.langs = langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
-        moved_terms = {key for key in terms.keys() | old.terms.keys() if terms.get(key) is not old.terms.get(key)}
+        langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
+        moved_terms = self.terms_moved
         gone = [known[old.urls[s]] for s in self.changed if s in old.urls]
         gone += [known[old.notices[s].path] for s in self.changed if s in old.notices]
         for lang in langs:  # _edition_lists' pages, by their paths
@@ -526,6 +527,11 @@ class _IndexPatch:
         fresh_paths = {p.path for p in fresh}
         if len(fresh_paths) < len(fresh) or any(p in known and p not in gone_paths for p in fresh_paths):
             return None  # two pages on one path: build_index names them
+        self.months = {lang: _months(fresh, lang) for lang in langs}  # _edition_lists made all of them
+        # A page made again as it was keeps its object: it is neither taken out nor put in.
+        same = {p.path for p in fresh if known.get(p.path) is p}
+        gone, fresh = [p for p in gone if p.path not in same], [p for p in fresh if p.path not in same]
+        gone_paths -= same
         dropped, sitemaps = self._sitemaps(gone, fresh)
         self.put = fresh + sitemaps
         put_paths = {p.path for p in self.put}

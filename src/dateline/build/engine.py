@@ -381,9 +381,7 @@ class SiteBuilder:
             update = update_index(state.index, self.sources.articles, before, now)
             if update is not None:
                 # the clock's articles too: those it published or took down count as changed
-                dirty = set(before) | (state.index.articles.keys() ^ update.index.articles.keys()
-                                       if now != state.index.now else set())
-                return self._plan_patched(state, update, dirty, photo_moved, templates, body_keys, photos)
+                return self._plan_patched(state, update, set(update.changed), photo_moved, templates, body_keys, photos)
         index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
@@ -402,7 +400,7 @@ class SiteBuilder:
         lists whose other-edition links may have moved; at every page only when a template or an
         edition's section list (every page's masthead) moved."""
         old, index = state.index, update.index
-        views, moved_views = self._patched_views(state, index, dirty, photo_moved)
+        views, moved_views = self._patched_views(state, update, dirty, photo_moved)
         sections = self._sections(index)
         moved_langs = {lang for lang, links in sections.items() if state.sections.get(lang) != links}
         moved_kinds = _moved_kinds(state, templates)
@@ -438,21 +436,23 @@ class SiteBuilder:
             fingerprints[page.output] = fingerprint
         return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
 
-    def _patched_views(self, state: State, index: SiteIndex, dirty: set[str],
+    def _patched_views(self, state: State, update: IndexUpdate, dirty: set[str],
                        photo_moved: set[str]) -> tuple[dict[str, bytes], set[str]]:
         """(every article's view digest, the articles whose view moved): looked at again for the
         changed articles, their counterparts before and after, and the articles of every term
         whose name, place or person moved (view_key shows those)."""
-        old = state.index
+        old, index = state.index, update.index
         affected = {s for s in dirty | photo_moved if s in index.articles}
         for source in dirty:
             affected.update(c for c in old.counterparts.get(source, ()) + index.counterparts.get(source, ())
                             if c in index.articles)
-        for key, term in index.terms.items():
-            was = old.terms.get(key)
-            if term is not was and was is not None and term_key(was) != term_key(term):
+        for key in update.terms:
+            term, was = index.terms.get(key), old.terms.get(key)
+            if term is not None and was is not None and term_key(was) != term_key(term):
                 affected.update(term.sources)
-        views = {s: v for s, v in state.views.items() if s in index.articles}
+        views = dict(state.views)
+        for source in dirty - index.articles.keys():
+            views.pop(source, None)
         moved = set()
         for source in affected:
             view = digest(view_key(index, source))
@@ -681,13 +681,12 @@ class SiteBuilder:
         table = dict(known)
         for relative in deleted:
             table.pop(relative, None)
-        table.update(dict.fromkeys(outputs.difference(known)))
-        for relative in staged:
-            if relative in outputs:
-                table[relative] = file_signature(txn.staged_file(relative))
-        if None in table.values():  # new, or not there when measured
-            unknown = [relative for relative, sig in table.items() if sig is None]
-            table.update((relative, file_signature(self.config.out_dir / relative)) for relative in unknown)
+        measured = {relative: file_signature(txn.staged_file(relative)) for relative in staged if relative in outputs}
+        unknown = outputs.difference(known).difference(measured)  # new, and not staged
+        if None in table.values():  # not there when measured
+            unknown |= {relative for relative, sig in table.items() if sig is None}.difference(measured)
+        table.update((relative, file_signature(self.config.out_dir / relative)) for relative in unknown)
+        table.update(measured)
         return table
 
     def _photo_files(self, state: State | None, plan: _Plan, progress: Progress | None) -> list[tuple[str, Path]]:
@@ -773,7 +772,8 @@ def _pages_to_look_at(state: State, update: IndexUpdate, moved_views: set[str], 
             if first is not None:
                 paths += [page_path(first.path, n) for n in range(1, first.count + 1)]
     found = [pages.get(path) for path in dict.fromkeys(paths)]
-    found += [_page_at(pages, output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
+    if None in state.fingerprints.values():  # a scan of every page's only when there are some
+        found += [_page_at(pages, output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
     return [page for page in dict.fromkeys(found) if page is not None]
 
 
