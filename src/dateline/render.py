@@ -345,11 +345,14 @@ KEPT_VIEWS = 20_000
 
 
 class Renderer:
-    def __init__(self, index: SiteIndex, bodies: Mapping[str, str], summaries: Mapping[str, str] | None = None):
+    def __init__(self, index: SiteIndex, bodies: Mapping[str, str], summaries: Mapping[str, str] | None = None,
+                 earlier_views: Mapping[str, ArticleView] | None = None):
         self.index = index
         self.config = index.config
         self.bodies = bodies  # source -> body HTML
         self.summaries = summaries  # source -> first-paragraph summary, when known without the body
+        # source -> the view an earlier Renderer made of an article whose view_key has not moved since
+        self.earlier_views = earlier_views or {}
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
         self._sections: dict[str, tuple[TermLink, ...]] = {}
@@ -412,8 +415,13 @@ class Renderer:
     def article(self, source: str) -> ArticleView:
         view = self._views.get(source)
         if view is None:
-            view = self._views[source] = self.make_view(source)
+            view = self._views[source] = self.earlier_views.get(source) or self.make_view(source)
         return view
+
+    def views(self) -> dict[str, ArticleView]:
+        """The views this Renderer has made or taken from earlier_views (the latest, when it has
+        made more than KEPT_VIEWS), by source."""
+        return self._views
 
     def make_view(self, source: str) -> ArticleView:
         index, config = self.index, self.config

@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -61,6 +61,7 @@ from dateline.render import (
     view_key,
     whole_index_pages,
 )
+from dateline.views import ArticleView
 from dateline.write import Changes, OutputError, OutputTransaction, file_signature, locked, recover, static_files
 
 # The Article fields build_index reads; an edit to any other field keeps the index's shape.
@@ -227,6 +228,9 @@ class SiteBuilder:
         self._loaded = False  # self.state/self.sources hold what the last build left
         self._photos: dict[str, images.ArticleImages] | None = None  # the last _bodies' (None: plan every article)
         self._summary_cache: dict[str, str] = {}  # body key -> summary, for the next build in this process
+        # source -> (view digest, the view rendered from it), for the next build in this process:
+        # a month's list shows about 250 articles at 10,000 stories, each view made anew before
+        self._views: dict[str, tuple[bytes, ArticleView]] = {}
 
     def _environment(self) -> jinja2.Environment:
         """The templates' environment, its compiled templates kept in the cache folder: a build in a
@@ -519,7 +523,8 @@ class SiteBuilder:
             return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
         digests = {s: plan.body_keys[s] for s in index.articles}
         renderer = Renderer(index, Bodies(self.store, digests),
-                            summaries=Summaries(self.store, digests, self._summaries(digests)))
+                            summaries=Summaries(self.store, digests, self._summaries(digests)),
+                            earlier_views=_StandingViews(self._views, plan.views))
         renderer.env = self.env
         later = self._later(plan.render)
         if later:
@@ -554,6 +559,7 @@ class SiteBuilder:
             raise
         self.state = new_state
         self.sources.clean()
+        self._keep_views(renderer, plan)
         images.save_probes(config)
         if self.search_later:
             self.search_job = SearchJob(index, digests)
@@ -567,6 +573,13 @@ class SiteBuilder:
             live = set(digests.values())
             self._summary_cache = {key: summary for key, summary in self._summary_cache.items() if key in live}
         return self._summary_cache
+
+    def _keep_views(self, renderer: Renderer, plan: _Plan) -> None:
+        """Keep the views `renderer` showed with their digests, without those of articles no more
+        (or of views since moved) once they outnumber the articles."""
+        self._views.update((source, (plan.views[source], view)) for source, view in renderer.views().items())
+        if len(self._views) > 2 * len(plan.views) + 1000:
+            self._views = {s: kept for s, kept in self._views.items() if plan.views.get(s) == kept[0]}
 
     def _defers(self, pages: list[Page]) -> bool:
         """Whether a build that renders `pages` leaves some for render_later: with defer_pages,
@@ -725,6 +738,25 @@ class SiteBuilder:
         forget_state(self.config)
         self.state = None
         self._loaded = False
+
+
+class _StandingViews(Mapping):
+    """source -> the view an earlier build made of an article, while its view digest stands."""
+
+    def __init__(self, kept: dict[str, tuple[bytes, ArticleView]], digests: dict[str, bytes]):
+        self.kept, self.digests = kept, digests
+
+    def __getitem__(self, source: str) -> ArticleView:
+        digest, view = self.kept[source]
+        if self.digests.get(source) != digest:
+            raise KeyError(source)
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return (source for source in self.kept if source in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _search_outputs(outputs) -> set[str]:
