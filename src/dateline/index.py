@@ -528,10 +528,16 @@ class _IndexPatch:
         if len(fresh_paths) < len(fresh) or any(p in known and p not in gone_paths for p in fresh_paths):
             return None  # two pages on one path: build_index names them
         self.months = {lang: _months(fresh, lang) for lang in langs}  # _edition_lists made all of them
-        # A page made again as it was keeps its object: it is neither taken out nor put in.
+        return self._put_in_place(gone, fresh)
+
+    def _put_in_place(self, gone: list[Page], fresh: list[Page]) -> tuple[Page, ...]:
+        """The old pages with `gone` taken out and `fresh` put in, and the sitemap parts they move;
+        what moved is kept for IndexUpdate and _carry_over. A page made again as it was keeps its
+        object: it is neither taken out nor put in."""
+        known = self.old.pages_by_path
         same = {p.path for p in fresh if known.get(p.path) is p}
         gone, fresh = [p for p in gone if p.path not in same], [p for p in fresh if p.path not in same]
-        gone_paths -= same
+        gone_paths = {p.path for p in gone}
         dropped, sitemaps = self._sitemaps(gone, fresh)
         self.put = fresh + sitemaps
         put_paths = {p.path for p in self.put}
@@ -541,7 +547,7 @@ class _IndexPatch:
         for page in self.went:
             del self.by_path[page.path]
         self.by_path.update((p.path, p) for p in self.put)
-        return _replaced(old.pages, self.by_path, self.went, self.put)
+        return _replaced(self.old.pages, self.by_path, self.went, self.put)
 
     def _corrected(self, lang: str) -> list[str]:
         """The edition's articles with corrections: the old corrections page's, the changed ones put right."""
