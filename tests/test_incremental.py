@@ -16,6 +16,7 @@ from dateline.config import load_config
 from dateline.content import Article, ImageRef, Person, Place
 from dateline.errors import BuildFailed, ContentError
 from dateline.index import build_index
+from dateline.render import Renderer
 from dateline.scaffold import init_site
 
 EN = "content/en/2024/05/welcome.md"
@@ -80,6 +81,21 @@ def test_a_body_edit_renders_the_article_its_counterpart_and_its_lists(site):
     assert not any(output.startswith("ko/") for output in rendered)  # the Korean page shows no English body
     assert EN_PAGE in outcome.written
     assert "A new first line." in (root / "site" / EN_PAGE).read_text(encoding="utf-8")
+
+
+def test_a_rebuild_in_the_same_process_makes_again_only_the_article_views_that_moved(site, monkeypatch):
+    """The engine keeps the views a rebuild showed for the next one in its process (serve): after
+    a body edit only the edited article's view is made again, though its lists show the other story."""
+    incremental, root = site
+    if incremental.persisted:
+        pytest.skip("views are kept in memory, for the next build of the same engine")
+    made = []
+    make_view = Renderer.make_view
+    monkeypatch.setattr(Renderer, "make_view", lambda renderer, source: made.append(source) or make_view(renderer, source))
+    outcome = incremental.rebuild(edit(root, "This is the English edition's first article.", "A new first line."))
+    assert {"en/index.html", "en/2024/05/index.html"} <= outcome.rendered  # they list both English stories
+    assert made and all(source.endswith("welcome.md") for source in made), made
+    assert "Another story" in (root / "site" / "en/index.html").read_text(encoding="utf-8")
 
 
 def test_a_headline_edit_rewrites_the_counterpart_too(site):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
 from itertools import groupby
+from operator import attrgetter
 
 from dateline import clock
 from dateline.clock import Takedown
@@ -133,9 +134,21 @@ class SiteIndex:
     next_change: dt.datetime | None  # when the clock next changes what is published
     clock_instants: tuple[float, ...]  # when the index changes by the clock alone (clock.clock_instants)
 
+    # Made once an index, from every page, and carried over by update_index from what moved: a
+    # rebuild after an edit reads them and should not pay a pass over every page for them.
     @cached_property
     def pages_by_path(self) -> dict[str, Page]:
         return {p.path: p for p in self.pages}
+
+    @cached_property
+    def page_outputs(self) -> frozenset[str]:
+        """Every page's output file."""
+        return frozenset(p.output for p in self.pages)
+
+    @cached_property
+    def months(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """lang -> ("yyyy/mm", number of articles) of each of the edition's monthly archives, newest first."""
+        return {lang.code: _months(self.pages, lang.code) for lang in self.config.languages}
 
     def article_terms(self, source: str, kind: str) -> list[Term]:
         article = self.articles[source]
@@ -157,11 +170,12 @@ class SiteIndex:
 
 @dataclass(frozen=True)
 class IndexUpdate:
-    """update_index's answer: the new index, and the paths of the pages it took out or put in
-    (every other page keeps its object)."""
+    """update_index's answer: the new index, and what it made again (everything else keeps its object)."""
 
     index: SiteIndex
-    moved: frozenset[str]
+    moved: frozenset[str]  # the paths of the pages it took out or put in
+    changed: frozenset[str]  # the articles it took as changed: those edited, and those the clock passed
+    terms: frozenset[tuple[str, str, str]]  # the terms it made again, put in or took out
 
 
 def newest_first(article: Article) -> tuple:
@@ -260,7 +274,7 @@ class _IndexPatch:
 
     def __init__(self, old: SiteIndex, loaded: Mapping[str, Article], changed: dict, now: dt.datetime,
                  clock_passed: bool):
-        self.old, self.loaded, self.changed, self.now = old, loaded, changed, now
+        self.old, self.loaded, self.changed, self.now, self.clock_passed = old, loaded, changed, now, clock_passed
         self.config = old.config
         self.live = {s: (old.articles.get(s), _live(new, now)) for s, (_, new) in changed.items()}
         self.articles = dict(old.articles)
@@ -269,8 +283,10 @@ class _IndexPatch:
                 self.articles.pop(source, None)
             else:
                 self.articles[source] = new
-        if any(s not in old.articles for s, (_, new) in self.live.items() if new is not None):
-            self.articles = dict(sorted(self.articles.items()))  # a cold build's order: by source
+        # Tables by source keep their order (a cold build's: by source) unless an article came.
+        self.added = any(s not in old.articles for s, (_, new) in self.live.items() if new is not None)
+        if self.added:
+            self.articles = dict(sorted(self.articles.items()))
         self.notices = self._notices()
         # Whether the clock's view moved: a changed article's times (or it came or went), or the
         # clock itself passing an instant; the news sitemap and the next change read it.
@@ -280,12 +296,12 @@ class _IndexPatch:
         old, now = self.old, self.now
         notices = dict(old.notices)
         for source, (_, new) in self.changed.items():
-            was = notices.pop(source, None)
-            if new is not None and not clock.is_scheduled(new, now):
-                takedown = clock.takedown(new, now)
-                if takedown is not None:
-                    notice = Notice(new, article_path(new), takedown)
-                    notices[source] = was if was == notice else notice
+            takedown = None if new is None or clock.is_scheduled(new, now) else clock.takedown(new, now)
+            if takedown is None:
+                notices.pop(source, None)
+                continue
+            was, notice = notices.get(source), Notice(new, article_path(new), takedown)
+            notices[source] = was if was == notice else notice  # in its place: the order is kept
         if notices.keys() != old.notices.keys():
             notices = dict(sorted(notices.items()))  # a cold build's order: by source
         return notices
@@ -315,21 +331,23 @@ class _IndexPatch:
             return None
         clock_fields = {}
         if self.clock_moved:
-            candidates = (a for a in self.loaded.values() if self.config.drafts or not a.draft)
             instants = clock.patched_instants(old.clock_instants, [was for was, _ in self.changed.values() if was],
                                               [new for _, new in self.changed.values() if new])
-            clock_fields = {"next_change": clock.next_change(candidates, self.now), "clock_instants": instants}
+            clock_fields = {"next_change": self._next_change(), "clock_instants": instants}
         drafts = sum(1 for a in self.loaded.values() if a.draft) if not self.config.drafts else 0
         index = replace(old, articles=articles, urls=urls, counterparts=counterparts, editions=editions, terms=terms,
                         correspondent_keys=correspondent_keys, pages=pages, now=self.now, notices=self.notices,
                         drafts_left_out=drafts, scheduled_left_out=self._scheduled_count(), **clock_fields)
-        # pages_by_path (a cached property) from the old one and what moved, not from every page
-        by_path = dict(old.pages_by_path)
-        for path in self.moved:
-            by_path.pop(path, None)
-        by_path.update((p.path, p) for p in self.put)
-        index.__dict__["pages_by_path"] = by_path
-        return IndexUpdate(index, frozenset(self.moved))
+        self._carry_over(index)
+        return IndexUpdate(index, frozenset(self.moved), frozenset(self.changed), frozenset(self.terms_moved))
+
+    def _carry_over(self, index: SiteIndex) -> None:
+        """The new index's cached properties made from the old one's and what moved, not from every page."""
+        old = self.old
+        index.__dict__["pages_by_path"] = self.by_path
+        # a page put on the path of one that went has its output file (Page.output)
+        index.__dict__["page_outputs"] = (old.page_outputs - {p.output for p in self.went}) | {p.output for p in self.put}
+        index.__dict__["months"] = {**old.months, **self.months}
 
     def _urls(self) -> dict[str, str] | None:
         """Article URLs; None if a changed article's URL is taken (build_index names the clash). A
@@ -338,7 +356,8 @@ class _IndexPatch:
         urls = dict(old.urls)
         taken = set(urls.values()) | {n.path for n in old.notices.values()} | set(old.redirects)
         for source, (was, _) in self.changed.items():
-            urls.pop(source, None)
+            if source not in self.articles:
+                urls.pop(source, None)
             if was is not None:
                 taken.discard(article_path(was))
         taken |= {article_path(a) for a in self._scheduled()}
@@ -350,7 +369,11 @@ class _IndexPatch:
                 taken.add(path)
                 if source in self.articles:
                     urls[source] = path
-        return {s: urls[s] for s in self.articles}
+        return self._in_order(urls)
+
+    def _in_order(self, table: dict[str, object]) -> dict[str, object]:
+        """A table by source of every article, made from the old one's, in the articles' order."""
+        return {s: table[s] for s in self.articles} if self.added else table
 
     def _scheduled(self) -> list[Article]:
         """Articles the old index left out as scheduled (neither published nor a notice), unchanged."""
@@ -365,13 +388,16 @@ class _IndexPatch:
                for was, new in self.changed.values()) and all((was is None) == (new is None)
                                                                for was, new in self.live.values()):
             return self.old.counterparts  # the same stories over the same published articles
-        counterparts = {s: c for s, c in self.old.counterparts.items() if s in self.articles}
+        counterparts = dict(self.old.counterparts)
+        for source in self.changed:
+            if source in self.articles:
+                counterparts.setdefault(source, ())
+            else:
+                counterparts.pop(source, None)
         stories = {a.story for pair in self.changed.values() for a in pair if a is not None and a.story}
         moved = {s for s, (was, new) in self.changed.items() if (was and was.story) != (new and new.story)}
-        for source in self.changed:
-            counterparts.setdefault(source, ())
         if not stories and not moved:
-            return {s: counterparts[s] for s in self.articles}
+            return self._in_order(counterparts)
         members = [a for a in self.loaded.values() if a.story in stories and (self.config.drafts or not a.draft)]
         errors: list[ContentError] = []
         story_counterparts = _stories(sorted(members, key=lambda a: a.source), errors)
@@ -383,7 +409,7 @@ class _IndexPatch:
         for source in moved:
             if source in self.articles and not self.articles[source].story:
                 counterparts[source] = ()
-        return {s: counterparts[s] for s in self.articles}
+        return self._in_order(counterparts)
 
     def _editions(self) -> dict[str, tuple[str, ...]]:
         editions = dict(self.old.editions)
@@ -403,7 +429,7 @@ class _IndexPatch:
         old = self.old
         known = {t.slug: t.person for (kind, _, _), t in old.terms.items() if kind == "correspondent"}
         if all((was.correspondents if was else ()) == (new.correspondents if new else ())
-               for was, new in self.live.values()):
+               for was, new in self.live.values()) or self._bylines_kept():
             return old.correspondent_keys, known, set()
         people, keys = _correspondents(self.config, list(self.articles.values()))
         if any(keys.get(person, slug) != slug for person, slug in old.correspondent_keys.items()):
@@ -411,27 +437,59 @@ class _IndexPatch:
         by_slug = {p.slug: p for p in people.values()}
         return keys, by_slug, {slug for slug, person in by_slug.items() if slug in known and known[slug] != person}
 
+    def _next_change(self) -> dt.datetime | None:
+        """clock.next_change over every candidate: unless the clock passed an article's instant
+        (then every article's coming changes are as they were at old.now), the old index's unless a
+        changed article made it, or a changed article's if sooner; else over them all."""
+        old, now = self.old, self.now
+        if not self.clock_passed:
+            was = clock.coming_changes((was for was, _ in self.changed.values() if was is not None), now)
+            ours = clock.next_change((new for _, new in self.changed.values() if new is not None), now)
+            if all(change.at != old.next_change for change in was) and (ours is None or ours != old.next_change):
+                return min((at for at in (old.next_change, ours) if at is not None), default=None)
+        return clock.next_change((a for a in self.loaded.values() if self.config.drafts or not a.draft), now)
+
+    def _bylines_kept(self) -> bool:
+        """Whether the bylines _correspondents merges into people, in its order, stay as they were:
+        each byline of a changed article was written before it (in that order) in an article the
+        edit left alone. The people are made of those bylines alone, so they stay too."""
+        old, default = self.old, self.config.default_language.code
+
+        def order(article: Article) -> tuple:  # _correspondents' order
+            return article.lang != default, article.source
+
+        def written_before(person: Person, article: Article) -> bool:
+            slug = old.correspondent_keys.get(person)
+            terms = (old.terms.get(("correspondent", lang.code, slug)) for lang in self.config.languages)
+            return slug is not None and any(
+                s not in self.live and person in old.articles[s].correspondents
+                and order(old.articles[s]) < order(article) for term in terms if term is not None for s in term.sources)
+
+        return all(written_before(person, article) for pair in self.live.values() for article in pair
+                   if article is not None for person in article.correspondents)
+
     def _terms(self, correspondent_keys: dict[Person, str], by_slug: dict[str, Correspondent],
                moved_people: set[str]) -> dict[tuple[str, str, str], Term]:
         old = self.old
         listed_under = {s: set(_term_keys(new, correspondent_keys)) for s, (_, new) in self.live.items() if new}
-        touched = {key for key in old.terms if key[0] == "correspondent" and key[2] in moved_people}
+        touched = {key for key in old.terms if key[0] == "correspondent" and key[2] in moved_people} \
+            if moved_people else set()
         for source, (was, _) in self.live.items():
             if was is not None:
                 touched.update(_term_keys(was, old.correspondent_keys))
             touched.update(listed_under.get(source, ()))
-        if not touched:
-            return old.terms
-        terms = dict(old.terms)
+        terms = dict(old.terms) if touched else old.terms
         for key in touched:
+            # the old list (newest first) without the changed articles, which are put in their places
             members = [s for s in (old.terms[key].sources if key in old.terms else ()) if s not in self.live]
-            members += [s for s, keys in listed_under.items() if key in keys]
+            for source in (s for s, keys in listed_under.items() if key in keys):
+                bisect.insort(members, source, key=lambda s: newest_first(self.articles[s]))
             if not members:
                 terms.pop(key, None)
                 continue
-            members.sort(key=lambda s: newest_first(self.articles[s]))
             term = _term(self.config, key, tuple(members), self.articles, by_slug)
             terms[key] = old.terms[key] if old.terms.get(key) == term else term
+        self.terms_moved = {key for key in touched if terms.get(key) is not old.terms.get(key)}
         return dict(sorted(terms.items())) if terms.keys() != old.terms.keys() else terms
 
     def _pages(self, urls, editions, terms) -> tuple[Page, ...] | None:
@@ -440,13 +498,14 @@ class _IndexPatch:
         old, config, articles = self.old, self.config, self.articles
         known = old.pages_by_path
         langs = {lang for lang in editions if editions[lang] != old.editions[lang]}
-        moved_terms = {key for key in terms.keys() | old.terms.keys() if terms.get(key) is not old.terms.get(key)}
+        moved_terms = self.terms_moved
         gone = [known[old.urls[s]] for s in self.changed if s in old.urls]
         gone += [known[old.notices[s].path] for s in self.changed if s in old.notices]
-        if langs:
-            gone += [p for p in old.pages if p.lang in langs and p.kind in (PageKind.HOME, PageKind.FEED, PageKind.MONTH)]
-        for key in moved_terms & old.terms.keys():
-            gone += _term_pages(known, key)
+        for lang in langs:  # _edition_lists' pages, by their paths
+            gone += _list_pages(known, f"/{lang}/") + [known[f"/{lang}/feed.xml"]]
+            gone += [known[f"/{lang}/{month}/"] for month, _ in old.months[lang]]
+        for kind, lang, slug in moved_terms & old.terms.keys():
+            gone += _list_pages(known, f"/{lang}/{kind}/{slug}/")
         # Notices and redirects of unchanged articles stay; the news sitemap stays unless the
         # clock's view moved (a changed article's time, or the clock itself).
         desk = [f"/{lang}/corrections/" for lang in editions] + (["/sitemap-news.xml"] if self.clock_moved else [])
@@ -461,16 +520,41 @@ class _IndexPatch:
             if key in terms:
                 kind, lang, slug = key
                 fresh += _paginated(config, f"/{lang}/{kind}/{slug}/", PageKind(kind), lang, slug, terms[key].sources)
-        fresh += _desk_pages(articles, editions, self.now if self.clock_moved else None)
+        fresh += [_corrections_page(lang, self._corrected(lang), articles) for lang in editions]
+        if self.clock_moved:
+            fresh.append(_news_sitemap(articles, editions, self.now))
         fresh = [known[p.path] if known.get(p.path) == p else p for p in fresh]
         gone_paths = {p.path for p in gone}
         fresh_paths = {p.path for p in fresh}
         if len(fresh_paths) < len(fresh) or any(p in known and p not in gone_paths for p in fresh_paths):
             return None  # two pages on one path: build_index names them
+        self.months = {lang: _months(fresh, lang) for lang in langs}  # _edition_lists made all of them
+        return self._put_in_place(gone, fresh)
+
+    def _put_in_place(self, gone: list[Page], fresh: list[Page]) -> tuple[Page, ...]:
+        """The old pages with `gone` taken out and `fresh` put in, and the sitemap parts they move;
+        what moved is kept for IndexUpdate and _carry_over. A page made again as it was keeps its
+        object: it is neither taken out nor put in."""
+        known = self.old.pages_by_path
+        same = {p.path for p in fresh if known.get(p.path) is p}
+        gone, fresh = [p for p in gone if p.path not in same], [p for p in fresh if p.path not in same]
+        gone_paths = {p.path for p in gone}
         dropped, sitemaps = self._sitemaps(gone, fresh)
         self.put = fresh + sitemaps
-        self.moved = gone_paths | dropped | {p.path for p in self.put}
-        return _replaced(old.pages, gone_paths | dropped, self.put)
+        put_paths = {p.path for p in self.put}
+        self.moved = gone_paths | dropped | put_paths
+        self.went = [known[path] for path in (gone_paths | dropped) - put_paths]  # no page is on their paths now
+        self.by_path = dict(known)
+        for page in self.went:
+            del self.by_path[page.path]
+        self.by_path.update((p.path, p) for p in self.put)
+        return _replaced(self.old.pages, self.by_path, self.went, self.put)
+
+    def _corrected(self, lang: str) -> list[str]:
+        """The edition's articles with corrections: the old corrections page's, the changed ones put right."""
+        listed = self.old.pages_by_path[f"/{lang}/corrections/"].sources
+        return [s for s in listed if s not in self.live] + [s for s, (_, new) in self.live.items()
+                                                             if new is not None and new.lang == lang and new.corrections]
 
     def _sitemaps(self, gone: list[Page], fresh: list[Page]) -> tuple[set[str], list[Page]]:
         """(paths of the old sitemap pages to take out, the sitemap pages to put in): the parts a
@@ -489,6 +573,8 @@ class _IndexPatch:
 
         for path in before.keys() | after.keys():
             was, now = before.get(path), after.get(path)
+            if was is not None and now is not None and (was.kind, was.lang) == (now.kind, now.lang):
+                continue  # the same part: sitemap_part reads a page's kind, edition and path
             was_part = sitemap_part(was) if was is not None and was.kind not in UNLISTED_KINDS else None
             now_part = sitemap_part(now) if now is not None and now.kind not in UNLISTED_KINDS else None
             if was_part != now_part:
@@ -511,28 +597,35 @@ class _IndexPatch:
         return dropped, pages + [index if index == listed else listed]
 
 
-def _term_pages(known: Mapping[str, Page], key: tuple[str, str, str]) -> list[Page]:
-    """A term's list pages, by their paths (_paginated's)."""
-    kind, lang, slug = key
-    base = f"/{lang}/{kind}/{slug}/"
+def _months(pages, lang: str) -> tuple[tuple[str, int], ...]:
+    """SiteIndex.months of one edition, from its monthly archives among `pages`."""
+    return tuple(sorted(((p.key, len(p.sources)) for p in pages if p.kind == PageKind.MONTH and p.lang == lang),
+                        reverse=True))
+
+
+def _list_pages(known: Mapping[str, Page], base: str) -> list[Page]:
+    """A paginated list's pages, by their paths (_paginated's)."""
     return [known[page_path(base, n)] for n in range(1, known[base].count + 1)]
 
 
-def _path(page: Page) -> str:
-    return page.path
+_path = attrgetter("path")
 
 
-def _replaced(pages: tuple[Page, ...], gone: set[str], fresh: list[Page]) -> tuple[Page, ...]:
-    """`pages` (in path order) without those on the `gone` paths and with `fresh` put in place: a
-    few by bisection, many by one merge."""
-    if len(gone) + len(fresh) > 64:
-        kept = [p for p in pages if p.path not in gone]
-        return tuple(sorted(kept + sorted(fresh, key=_path), key=_path))  # two runs: one linear merge
+def _replaced(pages: tuple[Page, ...], by_path: dict[str, Page], went: list[Page], put: list[Page]) -> tuple[Page, ...]:
+    """`pages` (in path order) without those that `went` and with those `put` in place (on their
+    paths, or new ones): a few by bisection, many by sorting by_path's pages (`pages` so changed,
+    in their order but for new paths at its end: nearly sorted already)."""
+    if len(went) + len(put) > 64:
+        return tuple(sorted(by_path.values(), key=_path))
     out = list(pages)
-    for path in sorted(gone, reverse=True):
-        del out[bisect.bisect_left(out, path, key=_path)]
-    for page in fresh:
-        bisect.insort(out, page, key=_path)
+    for page in went:
+        del out[bisect.bisect_left(out, page.path, key=_path)]
+    for page in put:
+        at = bisect.bisect_left(out, page.path, key=_path)
+        if at < len(out) and out[at].path == page.path:
+            out[at] = page
+        else:
+            out.insert(at, page)
     return tuple(out)
 
 
@@ -738,19 +831,19 @@ def _clock_pages(config, articles, editions, notices, aliases, redirects, now) -
     pages += [Page(alias, PageKind.REDIRECT, lang_of[aliases[alias]], aliases[alias]) for alias in redirects]
     if redirects:
         pages.append(Page("/_redirects", PageKind.REDIRECTS))
-    return pages + _desk_pages(articles, editions, now)
+    pages += [_corrections_page(lang, [s for s in sources if articles[s].corrections], articles)
+              for lang, sources in editions.items()]
+    return pages + [_news_sitemap(articles, editions, now)]
 
 
-def _desk_pages(articles, editions, now) -> list[Page]:
-    """Each edition's corrections page and (unless `now` is None) the news sitemap: what the desk
-    changes day to day."""
-    pages = []
-    for lang, sources in editions.items():
-        corrected = sorted((s for s in sources if articles[s].corrections),
-                           key=lambda s: (-articles[s].corrections[-1].at.timestamp(), s))
-        pages.append(Page(f"/{lang}/corrections/", PageKind.CORRECTIONS, lang, "", tuple(corrected)))
-    if now is None:
-        return pages
+def _corrections_page(lang: str, corrected: list[str], articles: Mapping[str, Article]) -> Page:
+    """An edition's corrections page: its articles with corrections, the latest corrected first."""
+    corrected = sorted(corrected, key=lambda s: (-articles[s].corrections[-1].at.timestamp(), s))
+    return Page(f"/{lang}/corrections/", PageKind.CORRECTIONS, lang, "", tuple(corrected))
+
+
+def _news_sitemap(articles: Mapping[str, Article], editions: dict[str, tuple[str, ...]], now: dt.datetime) -> Page:
+    """The news sitemap: the articles of the news window at `now`, newest first (clock.NEWS_LIMIT of them)."""
     low, high = clock.news_window(now)
     recent = []
     for sources in editions.values():
@@ -761,8 +854,7 @@ def _desk_pages(articles, editions, now) -> list[Page]:
             if posted <= high:
                 recent.append(articles[source])
     recent.sort(key=newest_first)
-    pages.append(Page("/sitemap-news.xml", PageKind.NEWS_SITEMAP, "", "", tuple(a.source for a in recent[:clock.NEWS_LIMIT])))
-    return pages
+    return Page("/sitemap-news.xml", PageKind.NEWS_SITEMAP, "", "", tuple(a.source for a in recent[:clock.NEWS_LIMIT]))
 
 
 def pages_listing(index: SiteIndex, source: str) -> list[Page]:

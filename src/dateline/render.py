@@ -351,11 +351,14 @@ KEPT_VIEWS = 4_000  # above that
 
 
 class Renderer:
-    def __init__(self, index: SiteIndex, bodies: Mapping[str, str], summaries: Mapping[str, str] | None = None):
+    def __init__(self, index: SiteIndex, bodies: Mapping[str, str], summaries: Mapping[str, str] | None = None,
+                 earlier_views: Mapping[str, ArticleView] | None = None):
         self.index = index
         self.config = index.config
         self.bodies = bodies  # source -> body HTML
         self.summaries = summaries  # source -> first-paragraph summary, when known without the body
+        # source -> the view an earlier Renderer made of an article whose view_key has not moved since
+        self.earlier_views = earlier_views or {}
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
         self._kept_views = KEEP_EVERY_VIEW_UP_TO if len(index.articles) <= KEEP_EVERY_VIEW_UP_TO else KEPT_VIEWS
@@ -431,8 +434,13 @@ class Renderer:
     def article(self, source: str) -> ArticleView:
         view = self._views.get(source)
         if view is None:
-            view = self._views[source] = self.make_view(source)
+            view = self._views[source] = self.earlier_views.get(source) or self.make_view(source)
         return view
+
+    def views(self) -> dict[str, ArticleView]:
+        """The views this Renderer has made or taken from earlier_views (the latest, when it has
+        made more than KEPT_VIEWS), by source."""
+        return self._views
 
     def make_view(self, source: str) -> ArticleView:
         index, config = self.index, self.config
@@ -966,12 +974,6 @@ def _search_context(r: Renderer, page: Page) -> dict:
     }
 
 
-def archive_months(index: SiteIndex, lang: str) -> tuple[tuple[str, int], ...]:
-    """("yyyy/mm", number of articles) of an edition's monthly archives, newest first."""
-    months = [(p.key, len(p.sources)) for p in index.pages if p.kind == PageKind.MONTH and p.lang == lang]
-    return tuple(sorted(months, reverse=True))
-
-
 def _story_count(count: int, t: dict) -> str:
     """"3 stories", "1 story", "기사 3건": a count a reader can read without the column's heading."""
     return t["story_count"][count != 1].format(count=count)
@@ -982,7 +984,7 @@ def _archive_context(r: Renderer, page: Page) -> dict:
     t = strings(page.lang)
     locale = r.config.language(page.lang).locale
     years: dict[str, list[dict]] = {}
-    for key, count in archive_months(r.index, page.lang):
+    for key, count in r.index.months[page.lang]:
         year, month = key.split("/")
         years.setdefault(year, []).append({"name": format_month(int(year), int(month), page.lang, locale),
                                            "url": r.link(f"/{page.lang}/{key}/"), "count": count,
@@ -1099,7 +1101,7 @@ def page_reads(index: SiteIndex, page: Page) -> Reads | None:
         return Reads(views=page.sources, direct=(term_key(index.terms[(kind, page.lang, page.key)]),
                                                  tuple(counterpart_paths(index, page).items())))
     if kind == PageKind.ARCHIVE:
-        return Reads(direct=archive_months(index, page.lang))
+        return Reads(direct=index.months[page.lang])
     if kind == PageKind.ROOT:
         return Reads(views=tuple(s for sources in index.editions.values() for s in sources[:ROOT_LATEST]))
     if kind == PageKind.SITEMAP:

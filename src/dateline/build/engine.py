@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -61,6 +61,7 @@ from dateline.render import (
     view_key,
     whole_index_pages,
 )
+from dateline.views import ArticleView
 from dateline.write import Changes, OutputError, OutputTransaction, file_signature, locked, recover, static_files
 
 # The Article fields build_index reads; an edit to any other field keeps the index's shape.
@@ -88,26 +89,29 @@ class Change:
 class BuildResult:
     out_dir: Path
     articles: int
-    pages_by_kind: dict[str, int]
     static_files: int
     seconds: float
+    index: SiteIndex = field(repr=False)
     changes: Changes = field(default_factory=Changes)
     rendered: tuple[str, ...] = ()  # outputs of the pages rendered (a page may render to the bytes it had)
     full: bool = False  # every page was rendered
     notes: tuple[str, ...] = ()  # what the user should know: saved state ignored, a commit completed
-    index: SiteIndex | None = field(default=None, repr=False)
     warnings: tuple[ContentError, ...] = ()  # problems fixed on load (content.Article.warnings), not fatal
+
+    @cached_property  # counted when asked (the build command's summary), not on every rebuild
+    def pages_by_kind(self) -> dict[str, int]:
+        return dict(Counter(str(p.kind) for p in self.index.pages))
 
     @property
     def pages(self) -> int:
-        return sum(self.pages_by_kind.values())
+        return len(self.index.pages)
 
     def summary(self) -> str:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.pages_by_kind.items(), key=lambda kv: (-kv[1], kv[0])))
         changed = self.changes
         what = (f"{len(changed.created)} created, {len(changed.updated)} updated, {len(changed.deleted)} deleted"
                 if changed else "nothing changed")
-        clock = clock_summary(self.index) if self.index is not None else ""
+        clock = clock_summary(self.index)
         return (f"Built {self.pages} pages from {self.articles} articles ({kinds}) and {self.static_files} static files "
                 f"in {self.seconds:.2f} s -> {self.out_dir} ({what}; {len(self.rendered)} pages rendered){clock}")
 
@@ -143,7 +147,9 @@ FIRST_PAGES = 60
 # What is left for later then, besides the later pages of lists: the sitemaps, which crawlers read
 # and no reader looks at (at 10,000 stories a part lists a thousand pages).
 LATER_KINDS = frozenset({PageKind.SITEMAP, PageKind.SITEMAP_INDEX, PageKind.NEWS_SITEMAP})
-LATER_SLICE = 20  # pages rendered later between two chances to let a rebuild go first (about 50 ms)
+# Pages rendered later between two chances to let a rebuild go first (about 12 ms): a rebuild that
+# starts meanwhile shares the interpreter with the rest of the slice, which it waits for in part.
+LATER_SLICE = 5
 
 
 @dataclass(frozen=True)
@@ -186,7 +192,7 @@ class _Plan:
     sections: dict[str, tuple]
     templates: dict[str, tuple]
     body_keys: dict[str, str]  # source -> what its body is stored under (bodystore.body_key)
-    photos: dict[str, images.ArticleImages]
+    photos: dict[str, images.ArticleImages]  # of the articles that show photos
 
 
 def digest(value: object) -> bytes:
@@ -222,8 +228,11 @@ class SiteBuilder:
         self.state: State | None = None
         self.sources = SourceFiles(config)
         self._loaded = False  # self.state/self.sources hold what the last build left
-        self._no_photos: dict[str, Article] = {}  # source -> the article object found to show no photo
+        self._photos: dict[str, images.ArticleImages] | None = None  # the last _bodies' (None: plan every article)
         self._summary_cache: dict[str, str] = {}  # body key -> summary, for the next build in this process
+        # source -> (view digest, the view rendered from it), for the next build in this process:
+        # a month's list shows about 250 articles at 10,000 stories, each view made anew before
+        self._views: dict[str, tuple[bytes, ArticleView]] = {}
 
     def _environment(self) -> jinja2.Environment:
         """The templates' environment, its compiled templates kept in the cache folder: a build in a
@@ -259,8 +268,8 @@ class SiteBuilder:
             errors = self.sources.errors()
             if errors:
                 raise BuildFailed(errors)
-            body_keys, photos = self._bodies(state)
-            plan = self._plan(state, change, body_keys, photos)
+            body_keys, photos, photo_moved = self._bodies(state)
+            plan = self._plan(state, change, body_keys, photos, photo_moved)
             return self._write(state, plan, progress, notes, started)
 
     def _starting_state(self, notes: list[str]) -> State | None:
@@ -272,6 +281,7 @@ class SiteBuilder:
                 notes.append(f"{why}: building everything")
             self.state = state
             self.sources = SourceFiles(self.config)
+            self._photos = None
             if state is not None:
                 remember_references(state.template_references)
                 self.sources.files = dict(state.files)
@@ -322,18 +332,30 @@ class SiteBuilder:
                     rows = []
         self.store.add(rows)
 
-    def _bodies(self, state: State | None) -> tuple[dict[str, str], dict[str, images.ArticleImages]]:
-        """(source -> body key, source -> photos) of every article: its photos checked (a stat each,
-        so a repainted photo is noticed whatever the watcher saw), and the bodies the store lacks
-        converted (re-reading the file when the article is kept lean)."""
-        config, articles = self.config, self.sources.articles
-        plans = {s: self._photo_plan(s, a) for s, a in articles.items()}
+    def _bodies(self, state: State | None) -> tuple[dict[str, str], dict[str, images.ArticleImages], set[str]]:
+        """(source -> body key of every article, source -> photos of the articles that show any,
+        the sources whose body key moved since `state`), the bodies the store lacks converted
+        (re-reading the file when the article is kept lean). The photos of every article read again
+        and of every article that shows any are planned again (a stat each, so a repainted photo is
+        noticed whatever the watcher saw); an article that shows none keeps its key: whether it
+        does is read from the article alone (images.plan_article_images)."""
+        config, articles, dirty = self.config, self.sources.articles, self.sources.dirty
+        known = state.body_keys if state else {}
+        if state is None or self._photos is None:
+            again, keys = list(articles), {}
+        else:
+            again = [s for s in dirty | self._photos.keys() if s in articles]
+            keys = dict(known)
+            for source in dirty - articles.keys():
+                keys.pop(source, None)
+        plans = {s: images.plan_article_images(config, articles[s]) for s in again}
         errors = [e for plan in plans.values() for e in plan.errors]
         if errors:
             raise BuildFailed(errors)
-        keys = {s: body_key(a, plans[s]) for s, a in articles.items()}
-        known = state.body_keys if state else {}
-        wanted = [s for s, key in keys.items() if s in self.sources.dirty or known.get(s) != key]
+        keys.update((s, body_key(articles[s], plans[s])) for s in again)
+        self._photos = photos = {s: plan for s, plan in plans.items() if plan is not images.NO_IMAGES}
+        moved = {s for s in again if known.get(s) != keys[s]}
+        wanted = [s for s in again if s in dirty or s in moved]
         stored = self.store.present(keys[s] for s in wanted)
         missing = [s for s in wanted if keys[s] not in stored]
         rows = []
@@ -346,25 +368,12 @@ class SiteBuilder:
         for source in self.sources.dirty:
             if source in articles:
                 self.sources.keep_lean(source, workers.lean(articles[source]))
-        return keys, plans
-
-    def _photo_plan(self, source: str, article: Article) -> images.ArticleImages:
-        """images.plan_article_images, kept for an unchanged article that shows no photo (one
-        that does is planned again: its photo files may have been repainted)."""
-        kept = self._no_photos.get(source)
-        if kept is article:
-            return images.NO_IMAGES
-        plan = images.plan_article_images(self.config, article)
-        if plan is images.NO_IMAGES:
-            self._no_photos[source] = article
-        else:
-            self._no_photos.pop(source, None)
-        return plan
+        return keys, photos, moved
 
     # ---- planning ----------------------------------------------------------------------------
 
     def _plan(self, state: State | None, change: Change | None, body_keys: dict[str, str],
-              photos: dict[str, images.ArticleImages]) -> _Plan:
+              photos: dict[str, images.ArticleImages], photo_moved: set[str]) -> _Plan:
         config = self.config
         if (change is not None and change.templates) or state is None:
             self.env = self._environment()
@@ -372,16 +381,13 @@ class SiteBuilder:
         now = self.clock()
         if state is not None:
             before = {s: _last_read(state, s) for s in self.sources.dirty}
-            photo_moved = {s for s, key in body_keys.items() if state.body_keys.get(s) != key}
             if not any(_index_fields(a) != _index_fields(self.sources.articles.get(s)) for s, a in before.items()) \
                     and not clock_moves(state.index.clock_instants, state.index.now, now):
                 return self._plan_same_shape(state, templates, now, body_keys, photos, photo_moved)
             update = update_index(state.index, self.sources.articles, before, now)
             if update is not None:
                 # the clock's articles too: those it published or took down count as changed
-                dirty = set(before) | (state.index.articles.keys() ^ update.index.articles.keys()
-                                       if now != state.index.now else set())
-                return self._plan_patched(state, update, dirty, photo_moved, templates, body_keys, photos)
+                return self._plan_patched(state, update, set(update.changed), photo_moved, templates, body_keys, photos)
         index, errors = build_index(config, list(self.sources.articles.values()), now)
         if errors:
             raise BuildFailed(errors)
@@ -400,7 +406,7 @@ class SiteBuilder:
         lists whose other-edition links may have moved; at every page only when a template or an
         edition's section list (every page's masthead) moved."""
         old, index = state.index, update.index
-        views, moved_views = self._patched_views(state, index, dirty, photo_moved)
+        views, moved_views = self._patched_views(state, update, dirty, photo_moved)
         sections = self._sections(index)
         moved_langs = {lang for lang, links in sections.items() if state.sections.get(lang) != links}
         moved_kinds = _moved_kinds(state, templates)
@@ -436,21 +442,23 @@ class SiteBuilder:
             fingerprints[page.output] = fingerprint
         return _Plan(index, views, fingerprints, render, sections, templates, body_keys, photos)
 
-    def _patched_views(self, state: State, index: SiteIndex, dirty: set[str],
+    def _patched_views(self, state: State, update: IndexUpdate, dirty: set[str],
                        photo_moved: set[str]) -> tuple[dict[str, bytes], set[str]]:
         """(every article's view digest, the articles whose view moved): looked at again for the
         changed articles, their counterparts before and after, and the articles of every term
         whose name, place or person moved (view_key shows those)."""
-        old = state.index
+        old, index = state.index, update.index
         affected = {s for s in dirty | photo_moved if s in index.articles}
         for source in dirty:
             affected.update(c for c in old.counterparts.get(source, ()) + index.counterparts.get(source, ())
                             if c in index.articles)
-        for key, term in index.terms.items():
-            was = old.terms.get(key)
-            if term is not was and was is not None and term_key(was) != term_key(term):
+        for key in update.terms:
+            term, was = index.terms.get(key), old.terms.get(key)
+            if term is not None and was is not None and term_key(was) != term_key(term):
                 affected.update(term.sources)
-        views = {s: v for s, v in state.views.items() if s in index.articles}
+        views = dict(state.views)
+        for source in dirty - index.articles.keys():
+            views.pop(source, None)
         moved = set()
         for source in affected:
             view = digest(view_key(index, source))
@@ -507,17 +515,18 @@ class SiteBuilder:
         config, index = self.config, plan.index
         assets = collect_static(config, index) + self._photo_files(state, plan, progress)
         asset_table, copies = self._plan_assets(state, assets)
-        pages_and_assets = {p.output for p in index.pages} | set(asset_table)
+        pages_and_assets = index.page_outputs | set(asset_table)
+        gone = self._not_made(state, pages_and_assets)
         if self.search_later:  # the bundle stays as it is until commit_search
-            kept_search = _search_outputs(state.outputs) if state else search.bundle_outputs(config)
+            kept_search = _search_outputs(gone) if state else search.bundle_outputs(config)
         else:
             kept_search = search.bundle_outputs(config) if config.search else set()
-        if state is not None and not (plan.render or copies or self.sources.dirty
-                                      or self._deleted(state, pages_and_assets | kept_search)):
+        if state is not None and not (plan.render or copies or self.sources.dirty or gone - kept_search):
             return self._result(index, len(assets), started, Changes(), plan, notes, full=False)  # nothing to do
         digests = {s: plan.body_keys[s] for s in index.articles}
         renderer = Renderer(index, Bodies(self.store, digests),
-                            summaries=Summaries(self.store, digests, self._summaries(digests)))
+                            summaries=Summaries(self.store, digests, self._summaries(digests)),
+                            earlier_views=_StandingViews(self._views, plan.views))
         renderer.env = self.env
         later = self._later(plan.render)
         if later:
@@ -535,12 +544,12 @@ class SiteBuilder:
             # only for an edition whose records changed (dateline.search keeps the last bundle).
             bundle = {} if self.search_later else search.search_files(config, index, renderer.bodies).files
             staged += [relative for relative, data in bundle.items() if txn.write(relative, data)]
-            outputs = pages_and_assets | set(bundle) | (kept_search if self.search_later else set())
-            deleted = self._deleted(state, outputs)
+            kept = set(bundle) | (kept_search if self.search_later else set())
+            outputs, deleted = pages_and_assets | kept, gone - kept
             new_state = State(stamp=stamp(config), settings=settings_key(config), files=dict(self.sources.files),
                               index=index, views=plan.views, fingerprints=plan.fingerprints, templates=plan.templates,
                               sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,
-                              outputs=self._signatures(state, outputs, staged, txn),
+                              outputs=self._signatures(state, outputs, deleted, staged, txn),
                               template_references=known_references())
             extra = {}
             if self.persist:
@@ -552,6 +561,7 @@ class SiteBuilder:
             raise
         self.state = new_state
         self.sources.clean()
+        self._keep_views(renderer, plan)
         images.save_probes(config)
         if self.search_later:
             self.search_job = SearchJob(index, digests)
@@ -565,6 +575,13 @@ class SiteBuilder:
             live = set(digests.values())
             self._summary_cache = {key: summary for key, summary in self._summary_cache.items() if key in live}
         return self._summary_cache
+
+    def _keep_views(self, renderer: Renderer, plan: _Plan) -> None:
+        """Keep the views `renderer` showed with their digests, without those of articles no more
+        (or of views since moved) once they outnumber the articles."""
+        self._views.update((source, (plan.views[source], view)) for source, view in renderer.views().items())
+        if len(self._views) > 2 * len(plan.views) + 1000:
+            self._views = {s: kept for s, kept in self._views.items() if plan.views.get(s) == kept[0]}
 
     def _defers(self, pages: list[Page]) -> bool:
         """Whether a build that renders `pages` leaves some for render_later: with defer_pages,
@@ -663,25 +680,28 @@ class SiteBuilder:
     def _result(self, index: SiteIndex, assets: int, started: float, changes: Changes, plan: _Plan, notes: list[str],
                 full: bool) -> BuildResult:
         return BuildResult(
-            out_dir=self.config.out_dir, articles=len(index.articles),
-            pages_by_kind=dict(Counter(str(p.kind) for p in index.pages)), static_files=assets,
+            out_dir=self.config.out_dir, articles=len(index.articles), static_files=assets,
             seconds=time.perf_counter() - started, changes=changes, rendered=tuple(p.output for p in plan.render),
             full=full, notes=tuple(notes), index=index,
             warnings=tuple(sorted(w for a in index.articles.values() for w in a.warnings)),
         )
 
-    def _signatures(self, state: State | None, outputs: set[str], staged: list[str],
+    def _signatures(self, state: State | None, outputs: frozenset[str], deleted: set[str], staged: list[str],
                     txn: OutputTransaction) -> dict[str, tuple | None]:
-        """What each output file will look like on disk after the commit: a rename keeps a file's
-        size and modification time, so staged files are measured in staging."""
-        staged = set(staged)
+        """What each output file (`outputs`; `deleted`: the state's others) will look like on disk
+        after the commit: a rename keeps a file's size and modification time, so staged files are
+        measured in staging. Made from the state's table with what changed put right, not by a
+        lookup for each of tens of thousands of files."""
         known = state.outputs if state else {}
-        table = {}
-        for relative in outputs:
-            if relative in staged:
-                table[relative] = file_signature(txn.staged_file(relative))
-            else:
-                table[relative] = known.get(relative) or file_signature(self.config.out_dir / relative)
+        table = dict(known)
+        for relative in deleted:
+            table.pop(relative, None)
+        measured = {relative: file_signature(txn.staged_file(relative)) for relative in staged if relative in outputs}
+        unknown = outputs.difference(known).difference(measured)  # new, and not staged
+        if None in table.values():  # not there when measured
+            unknown |= {relative for relative, sig in table.items() if sig is None}.difference(measured)
+        table.update((relative, file_signature(self.config.out_dir / relative)) for relative in unknown)
+        table.update(measured)
         return table
 
     def _photo_files(self, state: State | None, plan: _Plan, progress: Progress | None) -> list[tuple[str, Path]]:
@@ -705,9 +725,10 @@ class SiteBuilder:
             table[relative] = entry
         return table, copies
 
-    def _deleted(self, state: State | None, outputs: set[str]) -> set[str]:
+    def _not_made(self, state: State | None, outputs: frozenset[str]) -> set[str]:
+        """The output files (the state's, or without one those in the folder) not among `outputs`."""
         if state is not None:
-            return set(state.outputs) - outputs
+            return state.outputs.keys() - outputs
         out = self.config.out_dir
         if not out.is_dir():
             return set()
@@ -719,6 +740,25 @@ class SiteBuilder:
         forget_state(self.config)
         self.state = None
         self._loaded = False
+
+
+class _StandingViews(Mapping):
+    """source -> the view an earlier build made of an article, while its view digest stands."""
+
+    def __init__(self, kept: dict[str, tuple[bytes, ArticleView]], digests: dict[str, bytes]):
+        self.kept, self.digests = kept, digests
+
+    def __getitem__(self, source: str) -> ArticleView:
+        digest, view = self.kept[source]
+        if self.digests.get(source) != digest:
+            raise KeyError(source)
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return (source for source in self.kept if source in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _search_outputs(outputs) -> set[str]:
@@ -766,7 +806,8 @@ def _pages_to_look_at(state: State, update: IndexUpdate, moved_views: set[str], 
             if first is not None:
                 paths += [page_path(first.path, n) for n in range(1, first.count + 1)]
     found = [pages.get(path) for path in dict.fromkeys(paths)]
-    found += [_page_at(pages, output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
+    if None in state.fingerprints.values():  # a scan of every page's only when there are some
+        found += [_page_at(pages, output) for output, fingerprint in state.fingerprints.items() if fingerprint is None]
     return [page for page in dict.fromkeys(found) if page is not None]
 
 
