@@ -426,7 +426,7 @@ class Renderer:
         sources = list(sources)
         read_ahead = getattr(self.summaries, "read_ahead", None)
         if read_ahead is not None:
-            missing = [s for s in sources if s not in self._views]
+            missing = [s for s in sources if s not in self._views and s not in self.earlier_views]
             if len(missing) > 1:
                 read_ahead(missing)
         return [self.article(s) for s in sources]
