@@ -38,9 +38,10 @@ from dateline.build.state import (
     forget_state,
     load_state,
     outputs_changed_on_disk,
+    remove_unused_parts,
+    save_state,
     settings_key,
     stamp,
-    temporary_state_file,
 )
 from dateline.build.templates import known_references, remember_references, template_keys
 from dateline.clock import clock_moves, current_time
@@ -542,15 +543,14 @@ class SiteBuilder:
                               sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,
                               outputs=self._signatures(state, outputs, staged, txn),
                               template_references=known_references())
-            extra = {}
-            if self.persist:
-                tmp = temporary_state_file(config, new_state)
-                extra = {str(tmp): str(tmp.with_suffix(""))}
+            extra = save_state(config, new_state, self.state) if self.persist else {}
             changes = txn.commit(staged, deleted, extra=extra)
         except BaseException:
             txn.discard()
             raise
         self.state = new_state
+        if self.persist:
+            remove_unused_parts(config, new_state)
         self.sources.clean()
         images.save_probes(config)
         if self.search_later:

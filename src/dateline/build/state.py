@@ -6,25 +6,52 @@ build, in a new process, starts where the last one stopped. Saved state is never
 blindly: a file that does not load, was written by another version of dateline, or describes
 other sources, settings or another output folder is ignored (the build starts from scratch and
 says why), and every output file it lists is checked against the disk before use.
+
+It is saved in parts, in a folder of its own (state_dir), so that an edit rewrites a little of it,
+not all (at 100,000 stories the whole is 190 MB):
+
+    build.pickle            written by every build: the fingerprints, the output files, the
+                            articles' order, and the names of the parts below that it was built with
+    index-<token>.pickle    the index but its articles: rewritten when the site's shape changes
+    sources-<n>-<token>.pickle   the content files as read, one part per SOURCES_A_PART of them,
+                            by a hash of their path: an edit rewrites the part of the file it edits
+
+A part is written under a name no other has had, and never changed after, so build.pickle (put
+in place by the output commit, with the output it describes) names exactly the parts of one
+state: a build killed between two part writes leaves parts that no build.pickle names, never a
+mix. Each part says its own name, and one that is missing, damaged or not what build.pickle names
+makes the whole state damaged.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import io
+import os
 import pickle
+import secrets
+import shutil
+import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import dateline
 from dateline.build.bodystore import cache_dir
 from dateline.build.sources import SourceFile
 from dateline.config import Config
+from dateline.content import Article
 from dateline.index import SiteIndex
 from dateline.write import file_signature
 
-FORMAT = 1
+FORMAT = 2
+ROOT = "build.pickle"
+SOURCES_A_PART = 1000  # content files in a part, about: the parts' count is a power of two
+# The index's fields that build.pickle holds: what every build makes anew (the clock, the
+# articles, most of them as they are in the sources parts). The index part has the others.
+INDEX_OWN_FIELDS = ("articles", "notices", "now")
+INDEX_PART_FIELDS = tuple(f.name for f in fields(SiteIndex) if f.name not in INDEX_OWN_FIELDS)
 
 
 def _code_digest() -> str:
@@ -45,11 +72,20 @@ def settings_key(config: Config) -> str:
     return hashlib.blake2b(repr(config).encode(), digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True)
+class SavedParts:
+    """A state's parts on disk: each part's file name and the objects it holds. A later save
+    keeps a part whose objects are these very ones (by identity: nothing to compare)."""
+
+    index: tuple[str, tuple]  # (file name, the values of INDEX_PART_FIELDS)
+    sources: tuple[tuple[str, dict], ...]  # (file name, source -> SourceFile) for each part
+
+
 @dataclass
 class State:
     stamp: tuple  # (FORMAT, CODE, site folder, output folder)
     settings: str  # settings_key of the config it was built with
-    files: dict[Path, SourceFile]  # every content file as last read
+    files: dict[str, SourceFile]  # every content file as last read
     index: SiteIndex
     views: dict[str, bytes]  # source -> digest of its view key (render.view_key)
     fingerprints: dict[str, bytes | None]  # page output -> fingerprint; None: render every time
@@ -59,6 +95,12 @@ class State:
     outputs: dict[str, tuple | None] = field(default_factory=dict)  # output file -> signature as written
     body_keys: dict[str, str] = field(default_factory=dict)  # source -> what its body is stored under
     template_references: dict[str, tuple | None] = field(default_factory=dict)  # templates.known_references
+    saved: SavedParts | None = field(default=None, compare=False, repr=False)  # its parts on disk, once saved or loaded
+
+
+# What build.pickle holds of the State as it is (files and index go in parts).
+ROOT_FIELDS = ("stamp", "settings", "views", "fingerprints", "templates", "sections", "assets", "outputs", "body_keys",
+               "template_references")
 
 
 @contextmanager
@@ -78,42 +120,166 @@ def stamp(config: Config) -> tuple:
     return (FORMAT, CODE, str(config.site_dir), str(config.out_dir))
 
 
-def state_path(config: Config) -> Path:
+def state_dir(config: Config) -> Path:
     name = hashlib.blake2b(str(config.out_dir).encode(), digest_size=6).hexdigest()
-    return cache_dir(config) / f"state-{config.out_dir.name}-{name}.pickle"
+    return cache_dir(config) / f"state-{config.out_dir.name}-{name}"
+
+
+def state_path(config: Config) -> Path:
+    """The part every build writes, naming the others."""
+    return state_dir(config) / ROOT
 
 
 def load_state(config: Config) -> tuple[State | None, str]:
     """The saved state, or None and why it was not used ("" when there was none)."""
-    path = state_path(config)
     if not config.out_dir.is_dir():
         return None, ""
     try:
-        with open(path, "rb") as handle, collector_paused():
-            state = pickle.load(handle)
+        with open(state_path(config), "rb") as handle, collector_paused():
+            root = pickle.load(handle)
     except FileNotFoundError:
         return None, ""
     except Exception:  # noqa: BLE001 - whatever a damaged file raises, it is not to be trusted
         return None, "the saved build state is damaged"
-    if not isinstance(state, State) or state.stamp[:2] != stamp(config)[:2]:
+    if not isinstance(root, dict) or tuple(root.get("stamp", ()))[:2] != stamp(config)[:2]:
         return None, "the saved build state was written by another version of dateline"
-    if state.stamp != stamp(config):
+    if root["stamp"] != stamp(config):
         return None, "the saved build state describes another site or output folder"
+    try:
+        with collector_paused():
+            state = _assemble(state_dir(config), root)
+    except Exception:  # noqa: BLE001 - a part missing, damaged or not the one named: trust none of it
+        return None, "the saved build state is damaged"
     return state, ""
 
 
-def temporary_state_file(config: Config, state: State) -> Path:
-    """The state pickled beside its final place; the output commit renames it in."""
-    path = state_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".pickle.new")
+def _assemble(folder: Path, root: dict) -> State:
+    """The State that build.pickle (`root`) and the parts it names make."""
+    index_name, source_names = root["parts"]
+    index_values = _read_part(folder, index_name)
+    parts = tuple((name, _read_part(folder, name)) for name in source_names)
+    every = {}
+    for _, part in parts:
+        every.update(part)
+    files = {source: every[source] for source in root["sources"]}
+    if len(files) != len(every):
+        raise ValueError("the sources parts hold files build.pickle does not list")
+    articles, notices = _ArticleReader(io.BytesIO(root["articles"]), files).load()
+    index = SiteIndex(**dict(zip(INDEX_PART_FIELDS, index_values, strict=True)), articles=articles, notices=notices,
+                      now=root["now"])
+    own = {name: root[name] for name in ROOT_FIELDS}
+    return State(**own, files=files, index=index, saved=SavedParts((index_name, index_values), parts))
+
+
+def _read_part(folder: Path, name: str):
+    with open(folder / name, "rb") as handle:
+        said, payload = pickle.load(handle)
+    if said != name:
+        raise ValueError(f"{name} holds the part {said}")
+    return payload
+
+
+def save_state(config: Config, state: State, previous: State | None) -> dict[str, str]:
+    """Write the parts of `state` that `previous` (the state last saved, or None) has not, and
+    build.pickle beside its final place; returns {temporary file: final path} for the output
+    commit to rename, so that the state and the output it describes move together. `state`
+    learns its parts (State.saved)."""
+    folder = state_dir(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = previous.saved if previous is not None else None
+    token = secrets.token_hex(8)
+    index_values = tuple(getattr(state.index, name) for name in INDEX_PART_FIELDS)
+    index = kept.index if kept and _kept(folder, kept.index, index_values) else \
+        (_write_part(folder, f"index-{token}.pickle", index_values), index_values)
+    split = _split(state.files)
+    old_parts = kept.sources if kept and len(kept.sources) == len(split) else (None,) * len(split)
+    parts = tuple(old if old and _kept(folder, old, part) else
+                  (_write_part(folder, f"sources-{number}-{token}.pickle", part), part)
+                  for number, (old, part) in enumerate(zip(old_parts, split, strict=True)))
+    state.saved = SavedParts(index, parts)
+    root = {name: getattr(state, name) for name in ROOT_FIELDS}
+    root.update(parts=(index[0], tuple(name for name, _ in parts)), sources=tuple(state.files), now=state.index.now,
+                articles=_articles_by_reference(state))
+    tmp = folder / (ROOT + ".new")
     with open(tmp, "wb") as handle, collector_paused():
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return tmp
+        pickle.dump(root, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return {str(tmp): str(folder / ROOT)}
+
+
+def _kept(folder: Path, saved: tuple[str, tuple | dict], values: tuple | dict) -> bool:
+    """Whether a saved part holds these very objects (and is still there)."""
+    name, held = saved
+    if isinstance(values, dict):
+        same = len(held) == len(values) and all(held.get(key) is value for key, value in values.items())
+    else:
+        same = len(held) == len(values) and all(a is b for a, b in zip(held, values, strict=True))
+    return same and (folder / name).is_file()
+
+
+def _write_part(folder: Path, name: str, payload) -> str:
+    """A part under a new name (no reader looks for it until a build.pickle names it)."""
+    with open(folder / name, "xb") as handle, collector_paused():
+        pickle.dump((name, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _split(files: dict[str, SourceFile]) -> list[dict[str, SourceFile]]:
+    """The content files in parts of about SOURCES_A_PART, each file always in the same part
+    while their count stays within the same power of two."""
+    count = 1
+    while count * SOURCES_A_PART < len(files):
+        count *= 2
+    parts: list[dict[str, SourceFile]] = [{} for _ in range(count)]
+    for source, file in files.items():
+        parts[zlib.crc32(source.encode("utf-8", "surrogatepass")) & (count - 1)][source] = file
+    return parts
+
+
+class _ArticleWriter(pickle.Pickler):
+    """Pickles an article that a content file holds as that file's source: build.pickle names
+    the index's articles and the sources parts hold them (the same objects again once loaded)."""
+
+    def __init__(self, handle, files: dict[str, SourceFile]):
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.files = files
+
+    def persistent_id(self, obj):
+        if type(obj) is Article:
+            file = self.files.get(obj.source)
+            if file is not None and file.article is obj:
+                return obj.source
+        return None
+
+
+class _ArticleReader(pickle.Unpickler):
+    def __init__(self, handle, files: dict[str, SourceFile]):
+        super().__init__(handle)
+        self.files = files
+
+    def persistent_load(self, source: str) -> Article:
+        return self.files[source].article
+
+
+def _articles_by_reference(state: State) -> bytes:
+    """The index's articles and notices, each article that a content file holds as a reference to it."""
+    buffer = io.BytesIO()
+    _ArticleWriter(buffer, state.files).dump((state.index.articles, state.index.notices))
+    return buffer.getvalue()
+
+
+def remove_unused_parts(config: Config, state: State) -> None:
+    """Delete what the saved `state` does not use: the parts of earlier builds, those a killed
+    build left, and the single file of dateline before the state came in parts."""
+    folder = state_dir(config)
+    used = {ROOT, state.saved.index[0], *(name for name, _ in state.saved.sources)} if state.saved else {ROOT}
+    for entry in os.scandir(folder):
+        if entry.name not in used:
+            os.unlink(entry.path)
+    folder.with_name(folder.name + ".pickle").unlink(missing_ok=True)
 
 
 def forget_state(config: Config) -> None:
-    state_path(config).unlink(missing_ok=True)
+    shutil.rmtree(state_dir(config), ignore_errors=True)
 
 
 def outputs_changed_on_disk(config: Config, state: State) -> set[str]:
