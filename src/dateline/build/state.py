@@ -150,6 +150,9 @@ def load_state(config: Config) -> tuple[State | None, str]:
             state = _assemble(state_dir(config), root)
     except Exception:  # noqa: BLE001 - a part missing, damaged or not the one named: trust none of it
         return None, "the saved build state is damaged"
+    # Out of the collector's sight from now on: its million objects live as long as the build and
+    # hold no cycles, and each full collection would walk them all (a fifth of a body edit's build).
+    gc.freeze()
     return state, ""
 
 
