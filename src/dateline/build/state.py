@@ -167,7 +167,8 @@ def _assemble(folder: Path, root: dict) -> State:
     files = {source: every[source] for source in root["sources"]}
     if len(files) != len(every):
         raise ValueError("the sources parts hold files build.pickle does not list")
-    articles, notices = _ArticleReader(io.BytesIO(root["articles"]), files).load()
+    odd, notices = _ArticleReader(io.BytesIO(root["articles"]), files).load()
+    articles = {source: odd[source] if source in odd else files[source].article for source in root["articles_order"]}
     index = SiteIndex(**dict(zip(INDEX_PART_FIELDS, index_values, strict=True)), articles=articles, notices=notices,
                       now=root["now"])
     own = {name: root[name] for name in ROOT_FIELDS}
@@ -202,7 +203,7 @@ def save_state(config: Config, state: State, previous: State | None) -> dict[str
     state.saved = SavedParts(index, parts)
     root = {name: getattr(state, name) for name in ROOT_FIELDS}
     root.update(parts=(index[0], tuple(name for name, _ in parts)), sources=tuple(state.files), now=state.index.now,
-                articles=_articles_by_reference(state))
+                articles_order=tuple(state.index.articles), articles=_articles_by_reference(state))
     tmp = folder / (ROOT + ".new")
     with open(tmp, "wb") as handle, collector_paused():
         pickle.dump(root, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -239,8 +240,8 @@ def _split(files: dict[str, SourceFile]) -> list[dict[str, SourceFile]]:
 
 
 class _ArticleWriter(pickle.Pickler):
-    """Pickles an article that a content file holds as that file's source: build.pickle names
-    the index's articles and the sources parts hold them (the same objects again once loaded)."""
+    """Pickles an article that a content file holds as that file's source: the sources parts
+    hold it, and it is the same object again once loaded."""
 
     def __init__(self, handle, files: dict[str, SourceFile]):
         super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -264,9 +265,14 @@ class _ArticleReader(pickle.Unpickler):
 
 
 def _articles_by_reference(state: State) -> bytes:
-    """The index's articles and notices, each article that a content file holds as a reference to it."""
+    """The index's articles that no content file holds as they are (the others, nearly all, are
+    in the sources parts, and build.pickle has their order), and its notices, whose articles
+    are references to those files' where they can be."""
+    files = state.files
+    odd = {source: article for source, article in state.index.articles.items()
+           if (file := files.get(source)) is None or file.article is not article}
     buffer = io.BytesIO()
-    _ArticleWriter(buffer, state.files).dump((state.index.articles, state.index.notices))
+    _ArticleWriter(buffer, files).dump((odd, state.index.notices))
     return buffer.getvalue()
 
 
