@@ -134,8 +134,19 @@ def load_state(config: Config) -> tuple[State | None, str]:
     """The saved state, or None and why it was not used ("" when there was none)."""
     if not config.out_dir.is_dir():
         return None, ""
+    with collector_paused():
+        state, why = _load(config)
+        if state is not None:
+            # Out of the collector's sight from now on (and before it runs again, which it would
+            # at once, over everything made while it was off): its million objects live as long as
+            # the build and hold no cycles, and each full collection would walk them all.
+            gc.freeze()
+    return state, why
+
+
+def _load(config: Config) -> tuple[State | None, str]:
     try:
-        with open(state_path(config), "rb") as handle, collector_paused():
+        with open(state_path(config), "rb") as handle:
             root = pickle.load(handle)
     except FileNotFoundError:
         return None, ""
@@ -146,14 +157,9 @@ def load_state(config: Config) -> tuple[State | None, str]:
     if root["stamp"] != stamp(config):
         return None, "the saved build state describes another site or output folder"
     try:
-        with collector_paused():
-            state = _assemble(state_dir(config), root)
+        return _assemble(state_dir(config), root), ""
     except Exception:  # noqa: BLE001 - a part missing, damaged or not the one named: trust none of it
         return None, "the saved build state is damaged"
-    # Out of the collector's sight from now on: its million objects live as long as the build and
-    # hold no cycles, and each full collection would walk them all (a fifth of a body edit's build).
-    gc.freeze()
-    return state, ""
 
 
 def _assemble(folder: Path, root: dict) -> State:
