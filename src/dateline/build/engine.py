@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -677,7 +678,9 @@ class SiteBuilder:
         staged = set(staged)
         known = state.outputs if state else {}
         table = {}
-        for relative in outputs:
+        # In the state's order, new files last: the state's next save finds the table as it was
+        # but for what moved (state._moved_keys compares such a table in C).
+        for relative in chain((r for r in known if r in outputs), (r for r in outputs if r not in known)):
             if relative in staged:
                 table[relative] = file_signature(txn.staged_file(relative))
             else:

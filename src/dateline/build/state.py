@@ -10,11 +10,14 @@ says why), and every output file it lists is checked against the disk before use
 It is saved in parts, in a folder of its own (state_dir), so that an edit rewrites a little of it,
 not all (at 100,000 stories the whole is 190 MB):
 
-    build.pickle            written by every build: the fingerprints, the output files, the
-                            articles' order, and the names of the parts below that it was built with
+    build.pickle            written by every build: the settings, the order of the content files
+                            and of the articles, and the names of the parts below that it was built with
     index-<token>.pickle    the index but its articles: rewritten when the site's shape changes
-    sources-<n>-<token>.pickle   the content files as read, one part per SOURCES_A_PART of them,
-                            by a hash of their path: an edit rewrites the part of the file it edits
+    sources-<n>-<token>.pickle   the content files as read, their views and body keys, for about
+                            ENTRIES_A_PART of them (by a hash of their path): an edit rewrites the
+                            part of the file it edits
+    outputs-<n>-<token>.pickle   the pages' fingerprints and the output files' signatures, the
+                            same way: an edit rewrites the parts of the pages it changes
 
 A part is written under a name no other has had, and never changed after, so build.pickle (put
 in place by the output commit, with the output it describes) names exactly the parts of one
@@ -35,6 +38,8 @@ import shutil
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
+from itertools import compress
+from operator import is_not
 from pathlib import Path
 
 import dateline
@@ -47,7 +52,9 @@ from dateline.write import file_signature
 
 FORMAT = 2
 ROOT = "build.pickle"
-SOURCES_A_PART = 1000  # content files in a part, about: the parts' count is a power of two
+ENTRIES_A_PART = 1000  # keys in a part, about: the parts' count is a power of two
+# The State's tables saved in parts by key, each group's tables (keyed alike) split alike.
+PARTED = {"sources": ("files", "views", "body_keys"), "outputs": ("fingerprints", "outputs")}
 # The index's fields that build.pickle holds: what every build makes anew (the clock, the
 # articles, most of them as they are in the sources parts). The index part has the others.
 INDEX_OWN_FIELDS = ("articles", "notices", "now")
@@ -78,7 +85,8 @@ class SavedParts:
     keeps a part whose objects are these very ones (by identity: nothing to compare)."""
 
     index: tuple[str, tuple]  # (file name, the values of INDEX_PART_FIELDS)
-    sources: tuple[tuple[str, dict], ...]  # (file name, source -> SourceFile) for each part
+    groups: dict[str, tuple[tuple[str, tuple[dict, ...]], ...]]  # PARTED group -> (file name, its tables' entries)
+    tables: dict[str, tuple[dict, ...]]  # PARTED group -> its tables whole, as saved (never changed in place)
 
 
 @dataclass
@@ -98,9 +106,8 @@ class State:
     saved: SavedParts | None = field(default=None, compare=False, repr=False)  # its parts on disk, once saved or loaded
 
 
-# What build.pickle holds of the State as it is (files and index go in parts).
-ROOT_FIELDS = ("stamp", "settings", "views", "fingerprints", "templates", "sections", "assets", "outputs", "body_keys",
-               "template_references")
+# What build.pickle holds of the State as it is (the index and the PARTED tables go in parts).
+ROOT_FIELDS = ("stamp", "settings", "templates", "sections", "assets", "template_references")
 
 
 @contextmanager
@@ -164,21 +171,31 @@ def _load(config: Config) -> tuple[State | None, str]:
 
 def _assemble(folder: Path, root: dict) -> State:
     """The State that build.pickle (`root`) and the parts it names make."""
-    index_name, source_names = root["parts"]
+    index_name, group_names = root["parts"]
     index_values = _read_part(folder, index_name)
-    parts = tuple((name, _read_part(folder, name)) for name in source_names)
-    every = {}
-    for _, part in parts:
-        every.update(part)
+    groups = {group: tuple((name, _read_part(folder, name)) for name in group_names[group]) for group in PARTED}
+    tables = {group: _joined(parts, len(PARTED[group])) for group, parts in groups.items()}
+    every = tables["sources"][0]
     files = {source: every[source] for source in root["sources"]}
     if len(files) != len(every):
         raise ValueError("the sources parts hold files build.pickle does not list")
+    tables["sources"] = (files, *tables["sources"][1:])
     odd, notices = _ArticleReader(io.BytesIO(root["articles"]), files).load()
     articles = {source: odd[source] if source in odd else files[source].article for source in root["articles_order"]}
     index = SiteIndex(**dict(zip(INDEX_PART_FIELDS, index_values, strict=True)), articles=articles, notices=notices,
                       now=root["now"])
     own = {name: root[name] for name in ROOT_FIELDS}
-    return State(**own, files=files, index=index, saved=SavedParts((index_name, index_values), parts))
+    own.update((name, table) for group in PARTED for name, table in zip(PARTED[group], tables[group], strict=True))
+    return State(**own, index=index, saved=SavedParts((index_name, index_values), groups, tables))
+
+
+def _joined(parts: tuple[tuple[str, tuple[dict, ...]], ...], count: int) -> tuple[dict, ...]:
+    """A group's tables whole, from its parts."""
+    tables: tuple[dict, ...] = tuple({} for _ in range(count))
+    for _, entries in parts:
+        for table, part in zip(tables, entries, strict=True):
+            table.update(part)
+    return tables
 
 
 def _read_part(folder: Path, name: str):
@@ -201,29 +218,27 @@ def save_state(config: Config, state: State, previous: State | None) -> dict[str
     index_values = tuple(getattr(state.index, name) for name in INDEX_PART_FIELDS)
     index = kept.index if kept and _kept(folder, kept.index, index_values) else \
         (_write_part(folder, f"index-{token}.pickle", index_values), index_values)
-    split = _split(state.files)
-    old_parts = kept.sources if kept and len(kept.sources) == len(split) else (None,) * len(split)
-    parts = tuple(old if old and _kept(folder, old, part) else
-                  (_write_part(folder, f"sources-{number}-{token}.pickle", part), part)
-                  for number, (old, part) in enumerate(zip(old_parts, split, strict=True)))
-    state.saved = SavedParts(index, parts)
+    groups, tables = {}, {}
+    for group, names in PARTED.items():
+        tables[group] = tuple(getattr(state, name) for name in names)
+        groups[group] = _saved_group(folder, f"{group}-{{}}-{token}.pickle", tables[group],
+                                     (kept.groups[group], kept.tables[group]) if kept else None)
+    state.saved = SavedParts(index, groups, tables)
     root = {name: getattr(state, name) for name in ROOT_FIELDS}
-    root.update(parts=(index[0], tuple(name for name, _ in parts)), sources=tuple(state.files), now=state.index.now,
-                articles_order=tuple(state.index.articles), articles=_articles_by_reference(state))
+    root.update(parts=(index[0], {group: tuple(name for name, _ in parts) for group, parts in groups.items()}),
+                sources=tuple(state.files), now=state.index.now, articles_order=tuple(state.index.articles),
+                articles=_articles_by_reference(state))
     tmp = folder / (ROOT + ".new")
     with open(tmp, "wb") as handle, collector_paused():
         pickle.dump(root, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return {str(tmp): str(folder / ROOT)}
 
 
-def _kept(folder: Path, saved: tuple[str, tuple | dict], values: tuple | dict) -> bool:
+def _kept(folder: Path, saved: tuple[str, tuple], values: tuple) -> bool:
     """Whether a saved part holds these very objects (and is still there)."""
     name, held = saved
-    if isinstance(values, dict):
-        same = len(held) == len(values) and all(held.get(key) is value for key, value in values.items())
-    else:
-        same = len(held) == len(values) and all(a is b for a, b in zip(held, values, strict=True))
-    return same and (folder / name).is_file()
+    return len(held) == len(values) and all(a is b for a, b in zip(held, values, strict=True)) \
+        and (folder / name).is_file()
 
 
 def _write_part(folder: Path, name: str, payload) -> str:
@@ -233,15 +248,66 @@ def _write_part(folder: Path, name: str, payload) -> str:
     return name
 
 
-def _split(files: dict[str, SourceFile]) -> list[dict[str, SourceFile]]:
-    """The content files in parts of about SOURCES_A_PART, each file always in the same part
-    while their count stays within the same power of two."""
-    count = 1
-    while count * SOURCES_A_PART < len(files):
+def _saved_group(folder: Path, names: str, tables: tuple[dict, ...],
+                 kept: tuple[tuple[tuple[str, tuple[dict, ...]], ...], tuple[dict, ...]] | None
+                 ) -> tuple[tuple[str, tuple[dict, ...]], ...]:
+    """A group's parts (file name, its tables' entries) for `tables`: those of `kept` (its parts
+    and the tables they were made from) where no entry moved, the others written anew (`names`
+    with the part's number)."""
+    count = _part_count(tables)
+    if kept is None or len(kept[0]) != count:
+        return tuple((_write_part(folder, names.format(n), part), part) for n, part in enumerate(_split(tables, count)))
+    old_parts, old_tables = kept
+    moved: dict[int, list[tuple[int, str]]] = {}
+    for number, key in _moved_keys(old_tables, tables):
+        moved.setdefault(_part_of(key, count), []).append((number, key))
+    parts = []
+    for n, (name, entries) in enumerate(old_parts):
+        if n not in moved and (folder / name).is_file():
+            parts.append((name, entries))
+            continue
+        entries = tuple(dict(part) for part in entries)
+        for number, key in moved.get(n, ()):
+            if key in tables[number]:
+                entries[number][key] = tables[number][key]
+            else:
+                entries[number].pop(key, None)
+        parts.append((_write_part(folder, names.format(n), entries), entries))
+    return tuple(parts)
+
+
+_ABSENT = object()
+
+
+def _moved_keys(old_tables: tuple[dict, ...], tables: tuple[dict, ...]) -> list[tuple[int, str]]:
+    """(table number, key) of every entry added, removed or not the very object it was."""
+    moved = []
+    for number, (old, new) in enumerate(zip(old_tables, tables, strict=True)):
+        if len(old) == len(new) and list(old) == list(new):  # the usual case, a table copied and changed in place:
+            moved += [(number, key) for key in compress(new, map(is_not, new.values(), old.values()))]  # in C
+            continue
+        moved += [(number, key) for key, value in new.items() if old.get(key, _ABSENT) is not value]
+        moved += [(number, key) for key in old.keys() - new.keys()]
+    return moved
+
+
+def _part_count(tables: tuple[dict, ...]) -> int:
+    count, size = 1, max(map(len, tables))
+    while count * ENTRIES_A_PART < size:
         count *= 2
-    parts: list[dict[str, SourceFile]] = [{} for _ in range(count)]
-    for source, file in files.items():
-        parts[zlib.crc32(source.encode("utf-8", "surrogatepass")) & (count - 1)][source] = file
+    return count
+
+
+def _part_of(key: str, count: int) -> int:
+    """A key's part: the same while the parts' count is the same, in every process."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) & (count - 1)
+
+
+def _split(tables: tuple[dict, ...], count: int) -> list[tuple[dict, ...]]:
+    parts = [tuple({} for _ in tables) for _ in range(count)]
+    for number, table in enumerate(tables):
+        for key, value in table.items():
+            parts[_part_of(key, count)][number][key] = value
     return parts
 
 
@@ -286,7 +352,8 @@ def remove_unused_parts(config: Config, state: State) -> None:
     """Delete what the saved `state` does not use: the parts of earlier builds, those a killed
     build left, and the single file of dateline before the state came in parts."""
     folder = state_dir(config)
-    used = {ROOT, state.saved.index[0], *(name for name, _ in state.saved.sources)} if state.saved else {ROOT}
+    saved = state.saved
+    used = {ROOT, saved.index[0], *(name for parts in saved.groups.values() for name, _ in parts)} if saved else {ROOT}
     for entry in os.scandir(folder):
         if entry.name not in used:
             os.unlink(entry.path)
