@@ -23,7 +23,7 @@ from dateline.write import locked
 
 WRAPPER = """
 import os, signal, sys
-kill_at = int(os.environ["KILL_AT_REPLACE"])
+kill_at = int(os.environ.get("KILL_AT_REPLACE", 0))
 real_replace, calls = os.replace, [0]
 def replace(src, dst):
     calls[0] += 1
@@ -31,6 +31,16 @@ def replace(src, dst):
         os.kill(os.getpid(), signal.SIGKILL)
     return real_replace(src, dst)
 os.replace = replace
+import dateline.build.state as state
+parts_left, write_part = int(os.environ.get("KILL_AFTER_PARTS", 0)), state._write_part
+def write_part_then_die(*args):
+    global parts_left
+    name = write_part(*args)
+    parts_left -= 1
+    if parts_left == 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return name
+state._write_part = write_part_then_die
 from dateline.cli import main
 sys.argv = ["dateline"] + sys.argv[1:]
 main()
@@ -121,14 +131,71 @@ def test_saved_state_that_cannot_be_trusted_is_ignored_and_said(site, tmp_path, 
         path.write_bytes(b"\x80\x05not a pickle at all")
         expected = "damaged"
     else:
-        state = pickle.loads(path.read_bytes())
+        root = pickle.loads(path.read_bytes())
         position = 1 if damage == "other-version" else 2
-        state.stamp = state.stamp[:position] + ("something else",) + state.stamp[position + 1:]
-        path.write_bytes(pickle.dumps(state))
+        root["stamp"] = root["stamp"][:position] + ("something else",) + root["stamp"][position + 1:]
+        path.write_bytes(pickle.dumps(root))
         expected = "another version of dateline" if damage == "other-version" else "another site or output folder"
     edit(site, 1, "Body of story 1.", "Changed while the state was damaged.")
     result = dateline("build", "--site", site)
     assert "note: the saved build state" in result.stderr and expected in result.stderr
+    assert tree(site / "site") == cold(site, tmp_path)
+
+
+def state_parts(site: Path) -> dict[str, bytes]:
+    """The saved state's files: build.pickle and the parts it names."""
+    return {p.name: p.read_bytes() for p in state_path(load_config(site)).parent.iterdir()}
+
+
+def parts_named(site: Path) -> set[str]:
+    """build.pickle and the parts it names."""
+    index, groups = pickle.loads(state_path(load_config(site)).read_bytes())["parts"]
+    return {"build.pickle", index, *(name for names in groups.values() for name in names)}
+
+
+@pytest.mark.parametrize("damage", ["index-garbage", "sources-missing", "sources-truncated", "part-of-another-build",
+                                    "build-of-another-build"])
+def test_a_state_whose_parts_do_not_belong_together_is_ignored(site, tmp_path, damage):
+    """The state is saved in parts (build.pickle names the others): a part damaged, missing, or
+    from another build under the name build.pickle gives is never trusted, nor is a build.pickle
+    put back beside the parts of a later build."""
+    dateline("build", "--site", site)
+    first = state_parts(site)
+    edit(site, 2, "tags: [t2]", "tags: [t2, later]")  # a structural edit: the index part is written again
+    dateline("build", "--site", site)
+    folder = state_path(load_config(site)).parent
+    second = state_parts(site)
+    index = next(name for name in second if name.startswith("index-"))
+    source = next(name for name in sorted(second) if name.startswith("sources-"))
+    if damage == "index-garbage":
+        (folder / index).write_bytes(b"\x80\x05not a pickle at all")
+    elif damage == "sources-missing":
+        (folder / source).unlink()
+    elif damage == "sources-truncated":
+        (folder / source).write_bytes(second[source][: len(second[source]) // 2])
+    elif damage == "part-of-another-build":
+        earlier = next(name for name in first if name.startswith("index-"))
+        assert earlier != index
+        (folder / index).write_bytes(first[earlier])
+    else:  # the first build's build.pickle beside the second's parts: it names an index part gone since
+        (folder / "build.pickle").write_bytes(first["build.pickle"])
+    edit(site, 1, "Body of story 1.", "Changed while the state was damaged.")
+    result = dateline("build", "--site", site)
+    assert "note: the saved build state is damaged" in result.stderr, result.stderr
+    assert tree(site / "site") == cold(site, tmp_path)
+    assert set(state_parts(site)) == parts_named(site), "what is not used goes"
+
+
+def test_an_edit_rewrites_only_the_parts_of_the_state_it_changes(site, tmp_path):
+    dateline("build", "--site", site)
+    first = state_parts(site)
+    edit(site, 3, "Body of story 3.", "A new body.")
+    dateline("build", "--site", site)
+    second = state_parts(site)
+    kept = set(first) & set(second) - {"build.pickle"}
+    assert any(name.startswith("index-") for name in kept), "a body edit keeps the index part"
+    assert all(first[name] == second[name] for name in kept)
+    assert len([name for name in set(second) - set(first) if name.startswith("sources-")]) == 1, "one written again"
     assert tree(site / "site") == cold(site, tmp_path)
 
 
@@ -167,10 +234,30 @@ def test_a_second_build_waits_for_the_first(site, tmp_path):
     assert "Written while another build" in (site / "site/en/2024/05/06/story-6/index.html").read_text(encoding="utf-8")
 
 
-def run_killed(site: Path, kill_at: int) -> subprocess.CompletedProcess:
+def run_killed(site: Path, kill_at: int, *, after_parts: int = 0) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", WRAPPER, "build", "--site", str(site), "--quiet"],
                           capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "KILL_AT_REPLACE": str(kill_at)})
+                          env={**os.environ, "KILL_AT_REPLACE": str(kill_at), "KILL_AFTER_PARTS": str(after_parts)})
+
+
+def test_a_build_killed_between_two_writes_of_state_parts_is_never_half_trusted(site, tmp_path):
+    """Kill -9 after the Nth part of the state is written: the state on disk is still the last
+    build's whole, the next build finishes exactly, and the parts left behind go."""
+    dateline("build", "--site", site)
+    killed_builds = 0
+    for after_parts in (1, 2, 3):
+        edit(site, after_parts, "tags: [t", f"tags: [new{after_parts}, t")  # the index and a part of each group
+        killed = run_killed(site, 0, after_parts=after_parts)
+        if killed.returncode == 0:
+            continue  # fewer parts written than after_parts
+        assert killed.returncode == -signal.SIGKILL
+        killed_builds += 1
+        left = set(state_parts(site))
+        dateline("build", "--site", site, "--quiet")
+        assert tree(site / "site") == cold(site, tmp_path), f"killed after {after_parts} parts"
+        assert set(state_parts(site)) == parts_named(site)
+        assert left - set(state_parts(site)), "the parts the killed build wrote are gone"
+    assert killed_builds >= 2, "a tags edit writes the index part and a part of each group"
 
 
 def test_a_build_killed_at_any_rename_leaves_old_or_new_and_the_next_build_completes(site, tmp_path):

@@ -3,6 +3,8 @@ URL the site was built for."""
 
 from __future__ import annotations
 
+import shutil
+
 from test_cli import GOOD, cli
 
 
@@ -45,8 +47,8 @@ def test_sources_changed_since_the_build(make_site, build_site):
 def test_an_output_folder_without_a_build_record(make_site, build_site):
     site = make_site(GOOD)
     build_site(site)
-    for state in (site / ".dateline-cache").glob("state-*.pickle"):
-        state.unlink()
+    for state in (site / ".dateline-cache").glob("state-*"):
+        shutil.rmtree(state)
     result = cli("check", "--site", site)
     assert result.exit_code == 1
     assert "no record of how it was built" in result.stderr

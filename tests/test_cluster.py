@@ -97,7 +97,7 @@ def run(*args) -> tuple[int, str, str]:
 
 def state_files(site: Path) -> dict[str, bytes]:
     cache = site / ".dateline-cache"
-    return {p.name: p.read_bytes() for p in cache.glob("state*")} if cache.is_dir() else {}
+    return {p.relative_to(cache).as_posix(): p.read_bytes() for p in cache.glob("state*/*")} if cache.is_dir() else {}
 
 
 def test_cluster_build_equals_local_build_byte_for_byte(cluster, tmp_path):

@@ -366,8 +366,11 @@ class PagefindService:
             self.process.stdin.close()
         except OSError:
             pass
-        self.process.terminate()
-        self.process.wait()
+        try:  # Pagefind ends once its input does: cut short, a bundle file it was writing stays empty
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.terminate()
+            self.process.wait()
         self.reader.join()
 
 

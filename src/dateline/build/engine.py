@@ -38,9 +38,10 @@ from dateline.build.state import (
     forget_state,
     load_state,
     outputs_changed_on_disk,
+    remove_unused_parts,
+    save_state,
     settings_key,
     stamp,
-    temporary_state_file,
 )
 from dateline.build.templates import known_references, remember_references, template_keys
 from dateline.clock import clock_moves, current_time
@@ -551,15 +552,14 @@ class SiteBuilder:
                               sections=plan.sections, assets=asset_table, body_keys=plan.body_keys,
                               outputs=self._signatures(state, outputs, deleted, staged, txn),
                               template_references=known_references())
-            extra = {}
-            if self.persist:
-                tmp = temporary_state_file(config, new_state)
-                extra = {str(tmp): str(tmp.with_suffix(""))}
+            extra = save_state(config, new_state, self.state) if self.persist else {}
             changes = txn.commit(staged, deleted, extra=extra)
         except BaseException:
             txn.discard()
             raise
         self.state = new_state
+        if self.persist:
+            remove_unused_parts(config, new_state)
         self.sources.clean()
         self._keep_views(renderer, plan)
         images.save_probes(config)
@@ -693,7 +693,7 @@ class SiteBuilder:
         measured in staging. Made from the state's table with what changed put right, not by a
         lookup for each of tens of thousands of files."""
         known = state.outputs if state else {}
-        table = dict(known)
+        table = dict(known)  # in the state's order, new files last: state._moved_keys compares it in C
         for relative in deleted:
             table.pop(relative, None)
         measured = {relative: file_signature(txn.staged_file(relative)) for relative in staged if relative in outputs}
