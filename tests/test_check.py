@@ -4,6 +4,7 @@ URL the site was built for."""
 from __future__ import annotations
 
 import shutil
+import threading
 
 from test_cli import GOOD, cli
 
@@ -66,3 +67,24 @@ def test_serve_never_touches_the_output_folder(make_site, build_site):
         assert (server.out_dir / "index.html").is_file()
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert cli("check", "--site", site).exit_code == 0
+
+
+def test_a_running_build_is_waited_for(make_site, build_site):
+    """The saved state's parts and the output change while a build runs: check reads them after it."""
+    from dateline.check import check_site
+    from dateline.config import load_config
+    from dateline.write import locked
+
+    site = make_site(GOOD)
+    build_site(site)
+    config = load_config(site)
+    said, answers = [], []
+    with locked(config.out_dir):  # as a running build holds it
+        checking = threading.Thread(target=lambda: answers.append(check_site(config, on_wait=said.append)))
+        checking.start()
+        checking.join(timeout=2)
+        assert checking.is_alive() and not answers
+        assert said and "another build of" in said[0] and "waiting for it to finish" in said[0]
+    checking.join(timeout=60)
+    errors, _ = answers[0]
+    assert errors == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,6 +26,7 @@ from dateline.config import CONFIG_NAME, Config
 from dateline.content import content_sources, slugify
 from dateline.errors import BuildFailed, ContentError
 from dateline.index import SiteIndex
+from dateline.write import locked
 
 # Output files that are URLs readers and search engines hold: pages, feeds, sitemaps.
 PUBLISHED_SUFFIXES = (".html", ".xml")
@@ -47,12 +49,21 @@ class _LinkCollector(HTMLParser):
 
 
 def check_site(config: Config, now: dt.datetime | None = None, *, base_url_given: bool = False,
-               drafts_given: bool = False) -> tuple[list[ContentError], list[ContentError]]:
+               drafts_given: bool = False, on_wait: Callable[[str], None] | None = None
+               ) -> tuple[list[ContentError], list[ContentError]]:
     """(errors, warnings): how the site was built, content errors, broken links in the built
     output, then the URLs it publishes that the sources would no longer produce; warnings are
-    cross-edition gaps. base_url_given, drafts_given: the user said the site was built that way."""
+    cross-edition gaps. base_url_given, drafts_given: the user said the site was built that way.
+    A build of the folder that is running is waited for (after saying so through on_wait): its
+    saved state's parts and its output change until it ends."""
     if not config.out_dir.is_dir():
         return [ContentError(_shown(config, config.out_dir), 1, "no built site here: run `dateline build` first")], []
+    with locked(config.out_dir, on_wait=on_wait):
+        return _checked(config, now, base_url_given, drafts_given)
+
+
+def _checked(config: Config, now: dt.datetime | None, base_url_given: bool,
+             drafts_given: bool) -> tuple[list[ContentError], list[ContentError]]:
     build_errors, built, stale = check_build(config, base_url_given, drafts_given)
     xml_errors = check_xml(config)
     try:

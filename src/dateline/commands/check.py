@@ -28,7 +28,8 @@ def check(site_dir: Path, out_dir: Path | None, base_url: str | None, drafts: bo
     config = open_config(site_dir, base_url=base_url, out_dir=out_dir, drafts=drafts)
     with user_errors():
         errors, warnings = check_site(config, parse_now(now, config) if now else None,
-                                      base_url_given=base_url is not None, drafts_given=drafts)
+                                      base_url_given=base_url is not None, drafts_given=drafts,
+                                      on_wait=lambda message: click.echo(message, err=True))
     if warnings:
         print_errors(warnings, footer=False)
     if errors:
