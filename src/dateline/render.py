@@ -439,7 +439,7 @@ class Renderer:
 
     def views(self) -> dict[str, ArticleView]:
         """The views this Renderer has made or taken from earlier_views (the latest, when it has
-        made more than KEPT_VIEWS), by source."""
+        made more than it keeps: _kept_views), by source."""
         return self._views
 
     def make_view(self, source: str) -> ArticleView:
