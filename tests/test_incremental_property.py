@@ -198,8 +198,13 @@ class Model:
         return Change(content=frozenset({path}))
 
     def rename(self) -> Change:
+        """A new name, at times in the other edition: the article changes language and keeps its
+        bylines, which moves it between the editions' correspondent pages."""
         path = self.pick()
-        target = self.new_path(path.parts[-4])
+        lang = path.parts[-4]
+        if self.rng.random() < 0.3:
+            lang = "ko" if lang == "en" else "en"
+        target = self.new_path(lang)
         target.parent.mkdir(parents=True, exist_ok=True)
         path.rename(target)
         self.files[target] = self.files.pop(path)
