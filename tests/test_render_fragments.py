@@ -12,10 +12,11 @@ import pytest
 from conftest import cli, parse_errors, tree_digest
 from markupsafe import Markup, escape
 
-from dateline.build import Change, SiteBuilder
+from dateline.build import Change, SiteBuilder, load_site
 from dateline.characters import INVALID_CHARACTERS, has_invalid_characters
 from dateline.config import load_config
-from dateline.render import json_for_script, make_environment, print_html, printable
+from dateline.index import PageKind
+from dateline.render import Renderer, json_for_script, make_environment, print_html, printable, render_order
 from dateline.views import Record
 
 STORIES = {
@@ -150,13 +151,12 @@ def test_a_mistake_in_a_cached_fragment_names_its_template_and_line(make_site, b
 
 
 def test_views_and_fragments_started_over_mid_build_change_no_byte(make_site, build_site, tmp_path, monkeypatch):
-    """A large build (more than KEEP_EVERY_VIEW_UP_TO articles) drops its article views and
-    fragments every KEPT_VIEWS views (render.py): pages rendered after the drop are the same bytes."""
+    """A renderer drops its article views and fragments every KEPT_VIEWS views (render.py): pages
+    rendered after the drop are the same bytes."""
     site = make_site({**STORIES, **{f"en/2024/04/brief-{n}.md": {
         "title": f"Brief {n}", "posted": f"2024-04-{n + 1:02d} 09:00", "section": "World", "tags": ["diplomacy"]}
         for n in range(6)}})
     whole = tree_digest(build_site(site, "--out", tmp_path / "whole", "--jobs", "1"))
-    monkeypatch.setattr("dateline.render.KEEP_EVERY_VIEW_UP_TO", 0)
     monkeypatch.setattr("dateline.render.KEPT_VIEWS", 1)
     SiteBuilder(load_config(site, out_dir=tmp_path / "dropped"), jobs=1, persist=False).build()
     assert tree_digest(tmp_path / "dropped") == whole
@@ -196,3 +196,46 @@ def test_templates_print_as_jinja_prints_them(tmp_path):
 {% filter upper %}{{ values[1] }}{% endfilter %}{% autoescape false %}{{ values[1] }}{% endautoescape %}
 {{ values | length }}{{ values[0] ~ values[1] }}"""
     assert ours.from_string(source).render(values=PRINTED) == plain.from_string(source).render(values=PRINTED)
+
+
+def _months_of_stories() -> dict:
+    """Four articles a month over three months, in two sections and a tag running through them."""
+    return {f"en/2024/{month:02d}/story-{n}.md": {
+        "title": f"Story {month} {n}", "posted": f"2024-{month:02d}-{n + 1:02d} 09:00",
+        "section": ["World", "Economy"][n % 2], "tags": ["diplomacy"] if n < 2 else []}
+        for month in (1, 3, 5) for n in range(4)}
+
+
+def test_render_order_puts_pages_showing_the_same_days_together(make_site):
+    index = load_site(load_config(make_site(_months_of_stories(), per_page=2)))
+    ordered = render_order(index, index.pages)
+    assert sorted(p.output for p in ordered) == sorted(p.output for p in index.pages)
+
+    def oldest(page):  # over every article shown, where render_order looks at a list's ends
+        shown = (page.key,) if page.kind == PageKind.ARTICLE else page.sources
+        return min((index.articles[s].posted for s in shown if s in index.articles), default=None)
+
+    times = [oldest(p) for p in ordered if p.kind != PageKind.SITEMAP]
+    showing = [t for t in times if t is not None]
+    assert times == [None] * (len(times) - len(showing)) + showing  # pages showing no article first
+    assert showing == sorted(showing) and len(set(showing)) > 3
+
+
+def test_render_order_makes_fewer_views_than_path_order(make_site, monkeypatch):
+    """What render_order is for: a renderer that keeps few views makes fewer of them."""
+    index = load_site(load_config(make_site(_months_of_stories(), per_page=2)))
+    monkeypatch.setattr("dateline.render.KEPT_VIEWS", 4)
+    made = {}
+    for name, pages in (("path", sorted(index.pages, key=lambda p: p.path)), ("render", render_order(index, index.pages))):
+        renderer = Renderer(index, bodies={s: "<p>Text.</p>" for s in index.articles})
+        make_view = renderer.make_view
+        made[name] = 0
+
+        def counted(source, make_view=make_view, name=name):
+            made[name] += 1
+            return make_view(source)
+
+        renderer.make_view = counted
+        for page in pages:
+            renderer.render(page)
+    assert made["render"] < made["path"], made

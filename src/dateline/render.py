@@ -8,6 +8,7 @@ process, and skipped when their inputs have not changed.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import json
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -339,15 +340,37 @@ class LazyHTML:
         return self.__html__()
 
 
-# Article views (and the fragments that name them) a Renderer keeps. Pages render in path order,
-# so a view is used again by pages near the one that made it (a month's list and that month's
-# articles) or by lists far away (terms, home pages). Counted over the shared corpora's render order
-# (each worker's chunks, lives of PAGES_PER_WORKER_LIFE pages): at 10,000 stories (14,923 articles)
-# keeping every view makes 3.7 an article, keeping 4,000 makes 6.5; at 100,000 stories no cache a
-# worker can afford reaches the lists far apart (20,000 kept: 7.95 an article, 4,000: 8.5), and
-# each kept view and its cards cost every worker memory (20,000 kept: a quarter of it).
-KEEP_EVERY_VIEW_UP_TO = 20_000  # articles in the index
-KEPT_VIEWS = 4_000  # above that
+# Article views (and the fragments that name them) a Renderer keeps before it starts over. Pages
+# render in render_order, so a view is used again by pages near the one that made it. Counted over
+# the shared corpora's render order (each worker's chunks, lives of PAGES_PER_WORKER_LIFE pages),
+# views made an article: at 10,000 stories (14,923 articles) 2.2 whatever the bound; at 100,000
+# 3.5 keeping 2,000, 3.1 keeping 4,000 and 2.3 keeping 10,000 or more, where a worker's life ends
+# before it makes this many. A renderer that lives longer (one process, the dev server) keeps this
+# many views and their cards at most.
+KEPT_VIEWS = 20_000
+NOTHING_SHOWN = dt.datetime.min.replace(tzinfo=dt.UTC)  # before any article (posted is aware)
+
+
+def render_order(index: SiteIndex, pages: Iterable[Page]) -> list[Page]:
+    """`pages` in the order that makes the fewest article views: by the oldest article each shows
+    (by its month, for a sitemap part; pages that show none first), so a worker's run of pages
+    shows articles of a few days whatever list they are in. Path order put an article's month, its
+    terms' pages and the home pages far apart: counted as under KEPT_VIEWS, it made 3.7 views an
+    article at 10,000 stories and 8.5 at 100,000 (4,000 kept), where this order makes 2.2 and 2.3.
+    Lists are newest first (months oldest first): their first and last articles bound the rest."""
+    articles, by_path = index.articles, index.pages_by_path
+
+    def oldest_shown(page: Page) -> dt.datetime:
+        shown = page.sources
+        if page.kind == PageKind.SITEMAP and shown:
+            first = by_path.get(shown[0])  # a month's part lists its articles first (by path)
+            shown = (first.key,) if first is not None and first.kind == PageKind.ARTICLE else ()
+        elif page.kind == PageKind.ARTICLE:
+            shown = (page.key,)
+        times = [articles[s].posted for s in (shown[:1] + shown[-1:]) if s in articles]
+        return min(times) if times else NOTHING_SHOWN
+
+    return sorted(pages, key=oldest_shown)
 
 
 class Renderer:
@@ -361,7 +384,6 @@ class Renderer:
         self.earlier_views = earlier_views or {}
         self.env = make_environment(self.config)
         self._views: dict[str, ArticleView] = {}
-        self._kept_views = KEEP_EVERY_VIEW_UP_TO if len(index.articles) <= KEEP_EVERY_VIEW_UP_TO else KEPT_VIEWS
         self._sections: dict[str, tuple[TermLink, ...]] = {}
         self._site: dict[str, Record] = {}
         self._term_links: dict[tuple[str, str, str], TermLink] = {}
@@ -374,7 +396,7 @@ class Renderer:
     def render(self, page: Page) -> bytes:
         """The page's bytes; whatever a template raises ({{ 1 / 0 }} too) becomes BuildFailed
         naming the template and line, and the page."""
-        if len(self._views) > self._kept_views:
+        if len(self._views) > KEPT_VIEWS:
             # A 100,000-story archive would otherwise keep a view and a card of every article in
             # every worker: start over between pages (the fragments name views by identity).
             self._views.clear()
@@ -439,7 +461,7 @@ class Renderer:
 
     def views(self) -> dict[str, ArticleView]:
         """The views this Renderer has made or taken from earlier_views (the latest, when it has
-        made more than it keeps: _kept_views), by source."""
+        made more than it keeps: KEPT_VIEWS), by source."""
         return self._views
 
     def make_view(self, source: str) -> ArticleView:

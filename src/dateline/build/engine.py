@@ -58,6 +58,7 @@ from dateline.render import (
     make_environment,
     page_reads,
     pages_showing_beyond_sources,
+    render_order,
     term_key,
     view_key,
     whole_index_pages,
@@ -535,11 +536,12 @@ class SiteBuilder:
             plan = replace(plan, render=[p for p in plan.render if p.output not in job.outputs],
                            fingerprints={**plan.fingerprints, **dict.fromkeys(job.outputs)})
         txn = OutputTransaction(config.out_dir)
+        pages = render_order(index, plan.render)
         try:
             if self.cluster:
-                staged = render_on_cluster(self.cluster, renderer, plan.render, txn, progress)
+                staged = render_on_cluster(self.cluster, renderer, pages, txn, progress)
             else:
-                staged = workers.render_pages(renderer, plan.render, txn, self.jobs, progress)
+                staged = workers.render_pages(renderer, pages, txn, self.jobs, progress)
             staged += copy_static(config, txn, copies)
             # Each edition's search index (Pagefind), written like the pages it indexes; Pagefind runs
             # only for an edition whose records changed (dateline.search keeps the last bundle).

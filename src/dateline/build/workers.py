@@ -27,8 +27,8 @@ PARALLEL_THRESHOLD = 400
 
 # A render worker's life: it ends after this many pages and a fresh one is forked. A worker copies
 # every page of the parent's heap it touches (CPython writes reference counts into what it reads)
-# and keeps the article views it made; a life over a bounded run of pages (they are in path order,
-# so one life shows articles of a few months) keeps each worker's copy bounded, whatever the size
+# and keeps the article views it made; a life over a bounded run of pages (in render.render_order,
+# so one life shows articles of a few weeks) keeps each worker's copy bounded, whatever the size
 # of the archive. A fork and a new set of views cost far less than 5,000 pages take to render.
 PAGES_PER_WORKER_LIFE = 5_000
 
