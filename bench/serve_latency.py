@@ -27,6 +27,7 @@ import json
 import queue
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -108,7 +109,9 @@ class Server:
                 return line
 
     def stop(self) -> None:
-        self.process.send_signal(2)
+        # SIGTERM, which the server takes as Ctrl-C: a bench started in the background (`cmd &`)
+        # passes on SIGINT ignored, and the server would never hear it.
+        self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
 
 
