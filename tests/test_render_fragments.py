@@ -219,6 +219,12 @@ def test_render_order_puts_pages_showing_the_same_days_together(make_site):
     showing = [t for t in times if t is not None]
     assert times == [None] * (len(times) - len(showing)) + showing  # pages showing no article first
     assert showing == sorted(showing) and len(set(showing)) > 3
+    # a month's sitemap part goes with the month's pages, not with the pages that show no article
+    month_parts = [n for n, p in enumerate(ordered) if p.kind == PageKind.SITEMAP and p.key.startswith("en-2024-")]
+    months = [n for n, p in enumerate(ordered) if p.kind == PageKind.MONTH and p.number == 1]
+    assert len(month_parts) == len(months) == 3
+    assert [ordered[n].key for n in month_parts] == ["en-2024-01", "en-2024-03", "en-2024-05"]
+    assert months[0] < month_parts[0] < months[1] < month_parts[1] < months[2] < month_parts[2]
 
 
 def test_render_order_makes_fewer_views_than_path_order(make_site, monkeypatch):

@@ -362,9 +362,9 @@ def render_order(index: SiteIndex, pages: Iterable[Page]) -> list[Page]:
 
     def oldest_shown(page: Page) -> dt.datetime:
         shown = page.sources
-        if page.kind == PageKind.SITEMAP and shown:
-            first = by_path.get(shown[0])  # a month's part lists its articles first (by path)
-            shown = (first.key,) if first is not None and first.kind == PageKind.ARTICLE else ()
+        if page.kind == PageKind.SITEMAP:  # a month's part lists the month's page, then its articles
+            listed = (by_path.get(path) for path in shown[:2])
+            shown = tuple(p.key for p in listed if p is not None and p.kind == PageKind.ARTICLE)[:1]
         elif page.kind == PageKind.ARTICLE:
             shown = (page.key,)
         times = [articles[s].posted for s in (shown[:1] + shown[-1:]) if s in articles]
