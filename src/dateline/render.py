@@ -354,7 +354,7 @@ NOTHING_SHOWN = dt.datetime.min.replace(tzinfo=dt.UTC)  # before any article (po
 def render_order(index: SiteIndex, pages: Iterable[Page]) -> list[Page]:
     """`pages` in the order that makes the fewest article views: by the oldest article each shows
     (by its month, for a sitemap part; pages that show none first), so a worker's run of pages
-    shows articles of a few days whatever list they are in. Path order put an article's month, its
+    shows articles of a few weeks whatever list they are in. Path order put an article's month, its
     terms' pages and the home pages far apart: counted as under KEPT_VIEWS, it made 3.7 views an
     article at 10,000 stories and 8.5 at 100,000 (4,000 kept), where this order makes 2.2 and 2.3.
     Lists are newest first (months oldest first): their first and last articles bound the rest."""
