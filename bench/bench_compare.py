@@ -15,7 +15,8 @@ For each corpus size (../shared/bench/gen_corpus.py, the same articles in each t
 
 Each build is a new process; wall time, CPU time (user + system of the process and its workers)
 and peak memory of all its processes together (the sums of their resident sets and of their
-proportional sets, PSS, sampled from /proc every 50 ms, less often when a sample is dear) are printed as a Markdown table.
+proportional sets, PSS, sampled from /proc every 50 ms, less often when a sample is dear) are
+printed as a Markdown table.
 """
 
 from __future__ import annotations
