@@ -41,6 +41,7 @@ import hashlib
 import itertools
 import json
 import re
+import signal
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,13 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from dateline.cli import main
+
+# The tests that press Ctrl-C send SIGINT to a server they started. A test run started in the
+# background (`pytest &` from a script) inherits SIGINT ignored, and so would every server it
+# starts, which would then never stop: an ignored signal stays ignored across exec, a caught one
+# goes back to the default, which Python turns into KeyboardInterrupt.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parents[1]
 
