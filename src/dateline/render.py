@@ -523,7 +523,7 @@ class Renderer:
 
     def modified(self, source: str) -> Moment:
         """The article's latest time, as its view has it, without making the whole view."""
-        view = self._views.get(source)
+        view = self._views.get(source) or self.earlier_views.get(source)
         if view is not None:
             return view.modified
         article = self.index.articles[source]
@@ -917,8 +917,8 @@ def _feed_context(r: Renderer, page: Page) -> dict:
 
 def _sitemap_context(r: Renderer, page: Page) -> dict:
     """One part of the sitemap: the pages named in page.sources, with alternates for story pairs.
-    No article view is made: a part lists a month of articles, which no other page near it in the
-    build's order shows, and a view costs many times what an entry needs."""
+    No article view is made for it (one made already is used: Renderer.modified): a part lists a
+    month of articles, and a view costs many times what an entry needs."""
     entries = []
     for p in (r.page_at(path) for path in page.sources):
         lastmod, alternates = None, []
